@@ -1,0 +1,44 @@
+"""Command line: one module per command; heavy libraries are imported only where needed.
+
+Exit codes (also in README.md and docs/cli.md):
+0 success · 1 the content has errors (or warnings under --strict) or a build failed ·
+2 wrong usage or no project found · 3 internal error (a bug in briefgen) · 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from briefgen import __version__
+from briefgen.cli import init_cmd, schema_cmd, validate_cmd
+from briefgen.cli.errors import run_guarded
+
+HELP = """Validated, sourced briefing notes from hand-curated YAML facts.
+
+\b
+A project is a folder with briefgen.yaml and content/ (actors.yaml,
+sources.yaml, briefings/*.yaml). Typical use:
+  briefgen init my-desk        make a project that builds at once
+  briefgen validate            check every fact, date, quote and marking
+  briefgen build               write PDF, HTML and Markdown to output/
+
+Exit codes: 0 ok, 1 content errors, 2 usage, 3 internal error, 130 interrupted.
+"""
+
+
+@click.group(help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="briefgen")
+def cli() -> None:
+    """Root command group."""
+
+
+cli.add_command(init_cmd.init)
+cli.add_command(validate_cmd.validate)
+cli.add_command(schema_cmd.schema)
+
+
+def main() -> None:
+    """Console-script entry point: run the CLI and turn every outcome into an exit code."""
+    sys.exit(run_guarded(cli))

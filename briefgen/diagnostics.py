@@ -1,0 +1,160 @@
+"""Problems found in a user's project, with where they are and how to show them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    """How serious a problem is; only errors stop a build (warnings too under ``--strict``)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: the path as shown to the user, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in the user's content."""
+
+    location: Location
+    severity: Severity
+    message: str
+    hint: str | None = None
+    code: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Order by file, then position, then message, so output is stable."""
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.message)
+
+    def text(self) -> str:
+        """``path:line:col: severity: message (hint)`` as printed on the terminal."""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.location}: {self.severity}: {self.message}{hint}"
+
+
+@dataclass
+class Report:
+    """All diagnostics of one run, collected so that every problem is shown at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(
+        self,
+        location: Location,
+        severity: Severity,
+        message: str,
+        hint: str | None = None,
+        code: str = "",
+    ) -> None:
+        """Record one problem."""
+        self.items.append(Diagnostic(location, severity, message, hint, code))
+
+    def error(
+        self, location: Location, message: str, hint: str | None = None, code: str = ""
+    ) -> None:
+        """Record an error."""
+        self.add(location, Severity.ERROR, message, hint, code)
+
+    def warning(
+        self, location: Location, message: str, hint: str | None = None, code: str = ""
+    ) -> None:
+        """Record a warning."""
+        self.add(location, Severity.WARNING, message, hint, code)
+
+    def info(
+        self, location: Location, message: str, hint: str | None = None, code: str = ""
+    ) -> None:
+        """Record an informational note (shown with ``--verbose``)."""
+        self.add(location, Severity.INFO, message, hint, code)
+
+    def extend(self, other: Report) -> None:
+        """Take over every diagnostic of another report."""
+        self.items.extend(other.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        """The diagnostics, de-duplicated and in file/line/column order."""
+        unique = {(d.location, d.severity, d.message, d.hint): d for d in self.items}
+        return sorted(unique.values(), key=Diagnostic.sort_key)
+
+    def count(self, severity: Severity) -> int:
+        """How many diagnostics of one severity there are."""
+        return sum(1 for d in self.sorted() if d.severity is severity)
+
+    def failed(self, strict: bool = False) -> bool:
+        """True when the run must fail: any error, or any warning under ``--strict``."""
+        if self.count(Severity.ERROR):
+            return True
+        return strict and self.count(Severity.WARNING) > 0
+
+    def promoted(self, strict: bool) -> list[Diagnostic]:
+        """The sorted diagnostics, with warnings shown as errors under ``--strict``."""
+        items = self.sorted()
+        if not strict:
+            return items
+        return [
+            Diagnostic(d.location, Severity.ERROR, d.message, d.hint, d.code)
+            if d.severity is Severity.WARNING
+            else d
+            for d in items
+        ]
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path relative to the project root when it lies inside it, in POSIX form."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def format_text(items: list[Diagnostic]) -> str:
+    """One line per diagnostic, as compilers print them."""
+    return "\n".join(d.text() for d in items)
+
+
+def format_json(items: list[Diagnostic]) -> str:
+    """A JSON array of diagnostics for tools."""
+    rows = []
+    for d in items:
+        row = asdict(d.location)
+        row.update(severity=str(d.severity), message=d.message, hint=d.hint, code=d.code)
+        rows.append(row)
+    return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+def _escape_github(value: str, *, property_value: bool) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(items: list[Diagnostic]) -> str:
+    """GitHub Actions workflow commands (``::error file=…,line=…,col=…::message``)."""
+    lines = []
+    for d in items:
+        kind = {"error": "error", "warning": "warning"}.get(str(d.severity), "notice")
+        loc = d.location
+        message = d.message + (f" ({d.hint})" if d.hint else "")
+        props = (
+            f"file={_escape_github(loc.path, property_value=True)},line={loc.line},col={loc.column}"
+        )
+        lines.append(f"::{kind} {props}::{_escape_github(message, property_value=False)}")
+    return "\n".join(lines)

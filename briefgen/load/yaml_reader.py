@@ -1,0 +1,219 @@
+"""Strict YAML reading with line and column for every key and value.
+
+PyYAML's own constructors follow YAML 1.1, where ``NO``, ``on``, ``12:30`` and ``1e3`` turn
+into booleans and numbers, and a repeated key silently replaces the first. We only use
+PyYAML to *compose* a node tree and convert that tree ourselves: plain ``true``/``false``
+become booleans, plain ``null``/``~``/nothing becomes None, and every other scalar stays the
+text the user wrote. The model then decides what a text means (a date, a number, an id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.diagnostics import Location, Report
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_VALUES = 100_000
+MAX_DEPTH = 64
+
+YamlPath = tuple[str | int, ...]
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_STANDARD_TAG = "tag:yaml.org,2002:"
+
+
+class _TooLargeError(Exception):
+    """Raised when aliases or nesting would make a file expand beyond the limits."""
+
+
+@dataclass
+class LoadedFile:
+    """One YAML file as plain data, with the position of every value and key in it."""
+
+    path: Path
+    display: str
+    data: Any
+    value_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: YamlPath, *, key: bool = False) -> Location:
+        """Where the value (or its key) at ``path`` was written; the nearest parent if unknown."""
+        probe = tuple(path)
+        while True:
+            table = self.key_positions if key else self.value_positions
+            if probe in table:
+                line, column = table[probe]
+                return Location(self.display, line, column)
+            if key and probe in self.value_positions:
+                line, column = self.value_positions[probe]
+                return Location(self.display, line, column)
+            if not probe:
+                return Location(self.display, 1, 1)
+            probe = probe[:-1]
+
+
+def _mark_location(display: str, mark: Any) -> Location:
+    if mark is None:
+        return Location(display, 1, 1)
+    return Location(display, mark.line + 1, mark.column + 1)
+
+
+def _friendly_yaml_message(error: yaml.MarkedYAMLError) -> tuple[str, str | None]:
+    problem = error.problem or str(error)
+    if "'\\t'" in problem or "\\t" in problem:
+        return ("tab character in indentation", "YAML indents with spaces only; replace the tab")
+    if "expected a single document" in (error.context or "") or "single document" in problem:
+        return ("more than one YAML document in this file", "remove the extra '---' separator")
+    context = f"{error.context}: " if error.context else ""
+    return (f"YAML syntax error: {context}{problem}", None)
+
+
+def _decode(raw: bytes, display: str, report: Report) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        report.error(
+            Location(display, 1, 1),
+            "file starts with a byte-order mark (BOM)",
+            "save the file as UTF-8 without BOM",
+        )
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        report.error(
+            Location(display, line, column),
+            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            "save the file as UTF-8",
+        )
+        return None
+
+
+def _compose(text: str, display: str, report: Report) -> yaml.Node | None:
+    loader = yaml.SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        message, hint = _friendly_yaml_message(exc)
+        report.error(_mark_location(display, exc.problem_mark or exc.context_mark), message, hint)
+        return None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        report.error(Location(display, 1, 1), f"YAML error: {exc}")
+        return None
+    finally:
+        loader.dispose()
+
+
+class _Converter:
+    """Turns a composed node tree into plain data, recording positions and problems."""
+
+    def __init__(self, loaded: LoadedFile, report: Report) -> None:
+        self.loaded = loaded
+        self.report = report
+        self.values_seen = 0
+
+    def where(self, node: yaml.Node) -> Location:
+        return _mark_location(self.loaded.display, node.start_mark)
+
+    def convert(self, node: yaml.Node, path: YamlPath) -> Any:
+        self.values_seen += 1
+        if self.values_seen > MAX_VALUES or len(path) > MAX_DEPTH:
+            raise _TooLargeError
+        self.loaded.value_positions.setdefault(
+            path, (node.start_mark.line + 1, node.start_mark.column + 1)
+        )
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        self.report.error(self.where(node), "unsupported YAML node")
+        return None
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        if not node.tag.startswith(_STANDARD_TAG):
+            self.report.error(self.where(node), f"custom YAML tag {node.tag!r} is not supported")
+            return node.value
+        if node.style is None:
+            if node.value in _NULLS:
+                return None
+            if node.value in _BOOLS:
+                return _BOOLS[node.value]
+        return node.value
+
+    def mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = self.key(key_node)
+            if key is None:
+                continue
+            if key in first_seen:
+                self.report.error(
+                    self.where(key_node),
+                    f"duplicate key '{key}'",
+                    f"first written on line {first_seen[key]}; YAML keeps only one of them",
+                )
+                continue
+            first_seen[key] = key_node.start_mark.line + 1
+            self.loaded.key_positions[(*path, key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+            result[key] = self.convert(value_node, (*path, key))
+        return result
+
+    def key(self, key_node: yaml.Node) -> str | None:
+        if key_node.tag == _STANDARD_TAG + "merge":
+            self.report.error(
+                self.where(key_node),
+                "merge keys ('<<') are not supported",
+                "write the keys out in full",
+            )
+            return None
+        if not isinstance(key_node, yaml.ScalarNode):
+            self.report.error(self.where(key_node), "a key must be plain text")
+            return None
+        return str(key_node.value)
+
+
+def read_yaml_file(path: Path, display: str, report: Report) -> LoadedFile | None:
+    """Read one YAML file; on any problem record it in ``report`` and return None."""
+    start = Location(display, 1, 1)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report.error(start, f"file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.error(start, f"cannot read file: {exc.strerror or exc}")
+        return None
+    text = _decode(raw, display, report)
+    if text is None:
+        return None
+    errors_before = len(report.items)
+    node = _compose(text, display, report)
+    if node is None:
+        if len(report.items) == errors_before:
+            report.error(start, "file is empty", "a file here must hold a YAML mapping")
+        return None
+    loaded = LoadedFile(path=path, display=display, data=None)
+    try:
+        loaded.data = _Converter(loaded, report).convert(node, ())
+    except _TooLargeError:
+        report.error(
+            start,
+            f"file expands to more than {MAX_VALUES} values or {MAX_DEPTH} levels",
+            "aliases (*name) may repeat large parts; write the content out plainly",
+        )
+        return None
+    # Keep going after duplicate keys and the like so that one run shows every problem.
+    return loaded

@@ -1,0 +1,39 @@
+"""Model stage: typed, validated content, and the resolved project handed to renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.model.actors import Actor, ActorsFile, Role
+from briefgen.model.briefings import Briefing
+from briefgen.model.common import Citation, Tlp
+from briefgen.model.dates import EdtfDate
+from briefgen.model.project import ProjectSettings
+from briefgen.model.sources import Source, SourcesFile
+
+
+@dataclass(frozen=True)
+class Project:
+    """A whole validated project: settings, registries and briefings by id."""
+
+    root: Path
+    settings: ProjectSettings
+    actors: dict[str, Actor] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    briefings: dict[str, Briefing] = field(default_factory=dict)
+
+
+__all__ = [
+    "Actor",
+    "ActorsFile",
+    "Briefing",
+    "Citation",
+    "EdtfDate",
+    "Project",
+    "ProjectSettings",
+    "Role",
+    "Source",
+    "SourcesFile",
+    "Tlp",
+]

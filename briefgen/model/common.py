@@ -1,0 +1,137 @@
+"""Building blocks shared by every content model: ids, markings, text and citations."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+class StrictModel(BaseModel):
+    """Base of every content model: unknown keys are errors and values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _check_slug(value: str) -> str:
+    if not _SLUG.match(value) or len(value) > 80:
+        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "an-id"
+        raise ValueError(
+            f"'{value}' is not a valid id: use lower-case letters, digits and single hyphens "
+            f"(for example '{suggestion}')"
+        )
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text must not be empty")
+    return value
+
+
+Slug = Annotated[
+    str,
+    AfterValidator(_check_slug),
+    Field(json_schema_extra={"pattern": SLUG_PATTERN}),
+]
+Text = Annotated[str, AfterValidator(_check_text), Field(min_length=1)]
+Markdown = Annotated[
+    str,
+    AfterValidator(_check_text),
+    Field(min_length=1, json_schema_extra={"format": "markdown"}),
+]
+
+
+def _yaml_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        raise ValueError(f"write true or false, not '{value}'")
+    return value
+
+
+YamlBool = Annotated[bool, BeforeValidator(_yaml_bool)]
+
+
+class Tlp(StrEnum):
+    """Traffic Light Protocol 2.0 labels, exactly as FIRST writes them, lowest first."""
+
+    CLEAR = "TLP:CLEAR"
+    GREEN = "TLP:GREEN"
+    AMBER = "TLP:AMBER"
+    AMBER_STRICT = "TLP:AMBER+STRICT"
+    RED = "TLP:RED"
+
+    @property
+    def rank(self) -> int:
+        """0 for CLEAR up to 4 for RED; a higher rank is more restricted."""
+        return list(Tlp).index(self)
+
+    @property
+    def colour(self) -> str:
+        """FIRST's foreground colour for the label (printed on black)."""
+        return {
+            "TLP:CLEAR": "#FFFFFF",
+            "TLP:GREEN": "#33FF00",
+            "TLP:AMBER": "#FFC000",
+            "TLP:AMBER+STRICT": "#FFC000",
+            "TLP:RED": "#FF2B2B",
+        }[self.value]
+
+
+def _tlp_before(value: Any) -> Any:
+    if not isinstance(value, str) or value in {t.value for t in Tlp}:
+        return value
+    bare = value.strip().upper().removeprefix("TLP:").removeprefix("TLP ").strip()
+    if bare == "WHITE":
+        raise ValueError(f"'{value}' is the TLP 1.0 name; TLP 2.0 calls it TLP:CLEAR")
+    for tlp in Tlp:
+        if tlp.value.removeprefix("TLP:") == bare.replace(" ", ""):
+            raise ValueError(f"'{value}' is not written as FIRST writes it: use {tlp.value}")
+    choices = ", ".join(t.value for t in Tlp)
+    raise ValueError(f"'{value}' is not a TLP 2.0 label; use one of {choices}")
+
+
+Marking = Annotated[Tlp, BeforeValidator(_tlp_before)]
+
+
+def _citation_before(value: Any) -> Any:
+    return {"source": value} if isinstance(value, str) else value
+
+
+class Citation(StrictModel):
+    """A reference from a fact to a source, optionally with where in it and what it says."""
+
+    source: Slug = Field(description="Id of a source in content/sources.yaml.")
+    locator: Text | None = Field(
+        None, description="Where in the source: a page, paragraph, timestamp or section."
+    )
+    excerpt: Text | None = Field(
+        None, description="The passage of the source that supports the fact, verbatim."
+    )
+    via: Slug | None = Field(
+        None,
+        description="Id of the source that the cited source relays for this fact "
+        "(must be among the sources it cites); counts as the fact's origin.",
+    )
+
+
+CitationRef = Annotated[
+    Citation, BeforeValidator(_citation_before, json_schema_input_type=Slug | Citation)
+]
+Citations = Annotated[
+    list[CitationRef],
+    Field(
+        description="Sources supporting this fact: source ids, or mappings with source, "
+        "locator, excerpt and via.",
+    ),
+]
+
+# An inline citation in Markdown text: [@source-id]. Anything after '@' up to ']' is the id,
+# so that a malformed id is reported rather than printed as literal text.
+INLINE_CITATION = re.compile(r"\[@([^\]\s]*)\]")

@@ -1,0 +1,226 @@
+"""Dates with their real precision: the ISO 8601 / EDTF level 0-1 subset briefgen accepts.
+
+Accepted forms: ``2023``, ``2023-02``, ``2023-02-04``, each optionally followed by ``~``
+(approximate), ``?`` (uncertain) or ``%`` (both), and closed intervals of two such dates
+(``2023-01-26/2023-01-28``). A date is never widened or narrowed: a month stays a month.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+Precision = Literal["year", "month", "day"]
+_POINT = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<q>[~?%])?$")
+PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?(/\d{4}(-\d{2}(-\d{2})?)?[~?%]?)?$"
+_MONTHS = [calendar.month_name[i] for i in range(13)]
+# How far a qualified (approximate or uncertain) date may lie from what is written, by precision.
+_SLACK = {"day": timedelta(days=7), "month": timedelta(days=31), "year": timedelta(days=366)}
+
+
+class DateError(ValueError):
+    """A date text that is not in the accepted subset, or names a day that does not exist."""
+
+
+@dataclass(frozen=True)
+class DatePoint:
+    """One calendar date at year, month or day precision, possibly approximate or uncertain."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    approximate: bool = False
+    uncertain: bool = False
+
+    @property
+    def precision(self) -> Precision:
+        """``day``, ``month`` or ``year``: how much of the date is known."""
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    @property
+    def qualified(self) -> bool:
+        """True when approximate or uncertain."""
+        return self.approximate or self.uncertain
+
+    def _first(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def _last(self) -> date:
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return date(self.year, month, day)
+
+    def earliest(self) -> date:
+        """The first day this date could mean (qualified dates get some slack)."""
+        slack = _SLACK[self.precision] if self.qualified else timedelta(0)
+        return self._first() - slack
+
+    def latest(self) -> date:
+        """The last day this date could mean (qualified dates get some slack)."""
+        slack = _SLACK[self.precision] if self.qualified else timedelta(0)
+        return self._last() + slack
+
+    def iso(self) -> str:
+        """The date as written in EDTF."""
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        if self.approximate and self.uncertain:
+            return text + "%"
+        return text + ("~" if self.approximate else "?" if self.uncertain else "")
+
+
+def _parse_point(text: str) -> DatePoint:
+    match = _POINT.match(text)
+    if not match:
+        raise DateError(
+            f"'{text}' is not a date in the accepted form "
+            "(YYYY, YYYY-MM or YYYY-MM-DD, optionally with ~ ? or %)"
+        )
+    year = int(match["year"])
+    month = int(match["month"]) if match["month"] else None
+    day = int(match["day"]) if match["day"] else None
+    if month is not None and not 1 <= month <= 12:
+        raise DateError(f"'{text}' has no month {month}")
+    if month is not None and day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise DateError(f"'{text}' does not exist: {_MONTHS[month]} {year} has {last} days")
+    qualifier = match["q"] or ""
+    return DatePoint(
+        year,
+        month,
+        day,
+        approximate=qualifier in "~%" and qualifier != "",
+        uncertain=qualifier in "?%" and qualifier != "",
+    )
+
+
+@dataclass(frozen=True)
+class EdtfDate:
+    """A single date or a closed interval, exactly as precise as the user wrote it."""
+
+    start: DatePoint
+    end: DatePoint | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> EdtfDate:
+        """Parse the accepted EDTF subset; raise :class:`DateError` with a readable reason."""
+        text = text.strip()
+        if "/" not in text:
+            return cls(_parse_point(text))
+        first, _, second = text.partition("/")
+        if not first or not second or first == ".." or second == "..":
+            raise DateError(f"'{text}': an interval needs a start and an end date")
+        start, end = _parse_point(first), _parse_point(second)
+        if start.earliest() > end.latest() or start._first() > end._first():
+            raise DateError(f"'{text}': the interval ends before it starts")
+        return cls(start, end)
+
+    @property
+    def is_interval(self) -> bool:
+        """True for ``start/end`` dates."""
+        return self.end is not None
+
+    def earliest(self) -> date:
+        """The first day the date (or interval) could mean."""
+        return self.start.earliest()
+
+    def latest(self) -> date:
+        """The last day the date (or interval) could mean."""
+        return (self.end or self.start).latest()
+
+    def certainly_after(self, other: EdtfDate) -> bool:
+        """True only when every reading of ``self`` is later than every reading of ``other``."""
+        return self.earliest() > other.latest()
+
+    def certainly_before(self, other: EdtfDate) -> bool:
+        """True only when every reading of ``self`` is earlier than every reading of ``other``."""
+        return self.latest() < other.earliest()
+
+    def sort_key(self) -> tuple[date, date]:
+        """Chronological order: by first possible day, then last."""
+        return (self.start._first(), (self.end or self.start)._last())
+
+    def iso(self) -> str:
+        """The date in EDTF, as the user would write it."""
+        return self.start.iso() + (f"/{self.end.iso()}" if self.end else "")
+
+    def __str__(self) -> str:
+        return self.iso()
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        def validate(value: Any) -> EdtfDate:
+            if isinstance(value, EdtfDate):
+                return value
+            if not isinstance(value, str):
+                raise ValueError("a date must be written as text such as 2023-02-04")
+            try:
+                return cls.parse(value)
+            except DateError as exc:
+                raise ValueError(str(exc)) from None
+
+        return core_schema.no_info_plain_validator_function(
+            validate, serialization=core_schema.plain_serializer_function_ser_schema(str)
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": PATTERN,
+            "description": "EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, optional ~ ? %, or a/b",
+        }
+
+
+def format_point(point: DatePoint, *, with_year: bool = True, with_month: bool = True) -> str:
+    """A point as words at its own precision: '4 February 2023', 'February 2023', '2023'."""
+    parts: list[str] = []
+    if point.day is not None:
+        parts.append(str(point.day))
+    if point.month is not None and with_month:
+        parts.append(_MONTHS[point.month])
+    if with_year:
+        parts.append(str(point.year))
+    return " ".join(parts)
+
+
+def _qualify(text: str, point: DatePoint) -> str:
+    if point.approximate:
+        text = f"c. {text}"
+    if point.uncertain:
+        text = f"{text} (uncertain)"
+    return text
+
+
+def format_date(value: EdtfDate) -> str:
+    """Human wording that keeps precision: 'c. 26 January 2023', '26–28 January 2023'."""
+    start, end = value.start, value.end
+    if end is None:
+        return _qualify(format_point(start), start)
+    plain = not start.qualified and not end.qualified and start.precision == end.precision
+    if plain and start.year == end.year and start.month == end.month and start.day is not None:
+        return f"{start.day}–{format_point(end)}"
+    if plain and start.precision == "month" and start.year == end.year:
+        return f"{format_point(start, with_year=False)}–{format_point(end)}"
+    if plain and start.precision == "year":
+        return f"{start.year}–{end.year}"
+    if plain and start.year == end.year:
+        return f"{format_point(start, with_year=False)} – {format_point(end)}"
+    return f"{_qualify(format_point(start), start)} – {_qualify(format_point(end), end)}"

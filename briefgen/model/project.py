@@ -1,0 +1,27 @@
+"""briefgen.yaml: settings of one briefing project."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, HttpUrl
+
+from briefgen.model.common import Marking, StrictModel, Text, Tlp
+
+
+class ProjectSettings(StrictModel):
+    """The project file, briefgen.yaml."""
+
+    title: Text = Field(description="Name of the briefing series, shown on the site.")
+    organisation: Text = Field(description="Who issues the briefings.")
+    default_marking: Marking = Field(
+        Tlp.AMBER, description="Marking `briefgen new` gives a new briefing."
+    )
+    page_size: Literal["A4", "Letter"] = Field("A4", description="PDF page size.")
+    language: Text = Field("en", description="BCP 47 tag of the briefings' language.")
+    publish_ceiling: Marking = Field(
+        Tlp.CLEAR, description="Highest marking the published site may hold."
+    )
+    site_url: HttpUrl | None = Field(
+        None, description="Public address of the site; used for absolute ids in the feed."
+    )

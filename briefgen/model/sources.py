@@ -1,0 +1,62 @@
+"""Sources: where facts come from, and which other sources they relay."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, HttpUrl
+
+from briefgen.model.common import Slug, StrictModel, Text, YamlBool
+from briefgen.model.dates import EdtfDate
+
+SourceType = Literal[
+    "article",
+    "broadcast",
+    "statement",
+    "report",
+    "social-post",
+    "interview",
+    "press-release",
+    "transcript",
+    "document",
+    "dataset",
+]
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+
+
+class Archive(StrictModel):
+    """A local copy of the source's text, used to check quotes against it."""
+
+    path: Text = Field(description="Path of the copy, relative to the project folder.")
+    sha256: Text | None = Field(None, description="Expected SHA-256 of the file, hex.")
+
+
+class Source(StrictModel):
+    """One entry of content/sources.yaml."""
+
+    id: Slug = Field(description="Unique lower-case id, used in citations as [@id].")
+    type: SourceType = Field(description="What kind of source this is.")
+    title: Text = Field(description="Title or headline; for a broadcast, the programme.")
+    publisher: Text = Field(description="Outlet, station or body that published it.")
+    authors: list[Text] = Field(default_factory=list, description="Named authors, if any.")
+    published: EdtfDate = Field(description="Publication or broadcast date.")
+    url: HttpUrl | None = Field(None, description="Where it can be read (http or https).")
+    citation_only: YamlBool = Field(
+        False, description="True when there is no URL to give, e.g. a radio broadcast."
+    )
+    accessed: EdtfDate | None = Field(None, description="When the URL was last read.")
+    language: Text = Field("en", description="BCP 47 tag of the source's language.")
+    cites: list[Slug] = Field(
+        default_factory=list, description="Ids of sources this one reports or relays."
+    )
+    reliability: Reliability | None = Field(
+        None, description="Admiralty source reliability grade, A (reliable) to F (cannot judge)."
+    )
+    archive: Archive | None = Field(None, description="Local copy of the text, for quotes.")
+    note: Text | None = Field(None, description="Anything a reader should know about it.")
+
+
+class SourcesFile(StrictModel):
+    """content/sources.yaml: the shared registry of sources."""
+
+    sources: list[Source] = Field(description="Every source the briefings may cite.")

@@ -1,0 +1,1 @@
+"""Provenance: where each fact comes from, through citing chains, and checked quotes."""

@@ -1,0 +1,46 @@
+"""Citing chains: which source a fact really comes from, and how many independent origins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from briefgen.model import Citation, Source
+
+
+def relayed_by(source_id: str, sources: Mapping[str, Source]) -> set[str]:
+    """Every source reachable from ``source_id`` through ``cites`` (not including itself)."""
+    seen: set[str] = set()
+    stack = list(sources[source_id].cites) if source_id in sources else []
+    while stack:
+        current = stack.pop()
+        if current in seen or current == source_id:
+            continue
+        seen.add(current)
+        if current in sources:
+            stack.extend(sources[current].cites)
+    return seen
+
+
+def origin(citation: Citation) -> str:
+    """The source a cited fact comes from: the relayed source (``via``) if given, else the cited."""
+    return citation.via or citation.source
+
+
+def origins(citations: Iterable[Citation]) -> set[str]:
+    """Distinct origins of a fact's citations: its number of independent sources."""
+    return {origin(c) for c in citations}
+
+
+def chain_label(source: Source, sources: Mapping[str, Source]) -> str:
+    """'The Jerusalem Post, citing Voice of Palestine' for endnotes and reports."""
+    cited = [sources[c].publisher for c in source.cites if c in sources]
+    if not cited:
+        return source.publisher
+    return f"{source.publisher}, citing {_join(cited)}"
+
+
+def _join(names: list[str]) -> str:
+    unique = list(dict.fromkeys(names))
+    if len(unique) <= 2:
+        return " and ".join(unique)
+    return ", ".join(unique[:-1]) + " and " + unique[-1]

@@ -1,0 +1,100 @@
+"""Validate stage: schema and cross-checks over a whole project, every problem in one run."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from briefgen.diagnostics import Location, Report
+from briefgen.load import ProjectFiles, load_project_files
+from briefgen.model import Actor, Briefing, Project, ProjectSettings, Source
+from briefgen.model.common import SLUG_PATTERN
+from briefgen.validate import briefing_dates, briefing_refs, briefing_sources
+from briefgen.validate.context import BriefingContext, Registry, declared_ids
+from briefgen.validate.registry_rules import build_registry, check_actors, check_sources
+from briefgen.validate.schema import parse_file, parse_items, parse_salvaging
+
+BRIEFING_CHECKS = (
+    briefing_refs.check_item_ids,
+    briefing_refs.check_actor_refs,
+    briefing_refs.check_event_refs,
+    briefing_refs.check_citations,
+    briefing_refs.check_inline_citations,
+    briefing_refs.check_purpose,
+    briefing_dates.check_cutoff,
+    briefing_dates.check_reported_after,
+    briefing_dates.check_reactions,
+    briefing_dates.check_speaker_roles,
+    briefing_sources.check_single_origin,
+)
+
+# Stand-ins for invalid top-level briefing values, so cross-checks can still run; checks that
+# depend on a replaced value skip themselves (see BriefingContext.replaced).
+PLACEHOLDERS: dict[str, object] = {
+    "title": "(invalid)",
+    "marking": "TLP:RED",
+    "purpose": "information",
+    "cutoff": "9999-12-31",
+    "issued": "9999-12-31",
+    "version": "(invalid)",
+    "authors": ["(invalid)"],
+    "summary": "(invalid)",
+}
+
+
+def _parse_registry(files: ProjectFiles, report: Report) -> Registry:
+    actors = parse_items(files.actors, "actors", Actor, report) if files.actors else []
+    sources = parse_items(files.sources, "sources", Source, report) if files.sources else []
+    registry = build_registry(files.actors, actors, files.sources, sources, report)
+    registry.actor_ids = declared_ids(files.actors, "actors") | set(registry.actors)
+    registry.source_ids = declared_ids(files.sources, "sources") | set(registry.sources)
+    check_actors(registry, report)
+    check_sources(registry, report)
+    return registry
+
+
+def _parse_briefings(
+    files: ProjectFiles, registry: Registry, settings: ProjectSettings | None, report: Report
+) -> list[BriefingContext]:
+    contexts = []
+    for briefing_id, loaded in files.briefings.items():
+        if not re.match(SLUG_PATTERN, briefing_id):
+            report.error(
+                Location(loaded.display, 1, 1),
+                f"briefing file name '{briefing_id}' is not a valid id",
+                "name it with lower-case letters, digits and hyphens, e.g. pa-coordination.yaml",
+            )
+            continue
+        briefing, replaced, kept = parse_salvaging(loaded, Briefing, report, PLACEHOLDERS)
+        if briefing is not None:
+            contexts.append(
+                BriefingContext(briefing_id, briefing, loaded, registry, settings, replaced, kept)
+            )
+    return contexts
+
+
+def validate_project(root: Path) -> tuple[Project | None, Report]:
+    """Load and check the project at ``root``; the Project is None when there are errors."""
+    report = Report()
+    files = load_project_files(root, report)
+    settings = parse_file(files.project, ProjectSettings, report) if files.project else None
+    registry = _parse_registry(files, report)
+    contexts = _parse_briefings(files, registry, settings, report)
+    for ctx in contexts:
+        for check in BRIEFING_CHECKS:
+            check(ctx, report)
+    complete = all(not (c.replaced or c.kept) for c in contexts)
+    if files.sources is not None and complete and len(contexts) == len(files.briefings):
+        # Only when every briefing parsed: otherwise sources would look unused by mistake.
+        used = briefing_sources.cited_sources(contexts)
+        briefing_sources.check_unused_sources(registry, used, report)
+    if settings is None or report.failed():
+        return None, report
+    project = Project(
+        root=root,
+        settings=settings,
+        actors=registry.actors,
+        sources=registry.sources,
+        briefings={ctx.briefing_id: ctx.briefing for ctx in contexts},
+    )
+    return project, report

@@ -1,0 +1,129 @@
+"""Briefing checks on ids and references: everything a briefing names must exist."""
+
+from __future__ import annotations
+
+from briefgen.diagnostics import Report
+from briefgen.model.common import INLINE_CITATION
+from briefgen.provenance.chains import relayed_by
+from briefgen.validate.context import BriefingContext
+from briefgen.validate.facts import iter_facts, iter_markdown
+from briefgen.validate.hints import did_you_mean
+
+
+def check_item_ids(ctx: BriefingContext, report: Report) -> None:
+    """Events, decisions and statements share one id space (they become page anchors)."""
+    seen: dict[str, int] = {}
+    for list_name in ("events", "decisions", "statements"):
+        for index, item in enumerate(getattr(ctx.briefing, list_name)):
+            if item.id in seen:
+                report.error(
+                    ctx.at(list_name, index, "id"),
+                    f"duplicate id '{item.id}' in this briefing",
+                    f"first used on line {seen[item.id]}",
+                )
+            else:
+                seen[item.id] = ctx.at(list_name, index, "id").line
+
+
+def _check_actor(ctx: BriefingContext, report: Report, actor_id: str, *path: str | int) -> None:
+    if actor_id not in ctx.registry.actor_ids:
+        report.error(
+            ctx.at(*path),
+            f"unknown actor '{actor_id}'",
+            did_you_mean(actor_id, ctx.registry.actor_ids),
+        )
+
+
+def check_actor_refs(ctx: BriefingContext, report: Report) -> None:
+    """Actors named by events, decisions and statements are in content/actors.yaml."""
+    b = ctx.briefing
+    for i, event in enumerate(b.events):
+        for j, actor_id in enumerate(event.actors):
+            _check_actor(ctx, report, actor_id, "events", i, "actors", j)
+    for i, decision in enumerate(b.decisions):
+        _check_actor(ctx, report, decision.actor, "decisions", i, "actor")
+    for i, statement in enumerate(b.statements):
+        if statement.speaker:
+            _check_actor(ctx, report, statement.speaker, "statements", i, "speaker")
+        if bool(statement.speaker) == bool(statement.attribution):
+            report.error(
+                ctx.at("statements", i, "id"),
+                "a statement needs either a speaker (an actor id) or an attribution, not "
+                + ("both" if statement.speaker else "neither"),
+                "use attribution for an unnamed speaker, e.g. 'a senior PLO official'",
+            )
+
+
+def check_event_refs(ctx: BriefingContext, report: Report) -> None:
+    """``reacts_to`` names an event of the same briefing."""
+    event_ids = {e.id for e in ctx.briefing.events}
+    for list_name in ("decisions", "statements"):
+        for i, item in enumerate(getattr(ctx.briefing, list_name)):
+            if item.reacts_to and item.reacts_to not in event_ids:
+                report.error(
+                    ctx.at(list_name, i, "reacts_to"),
+                    f"unknown event '{item.reacts_to}'",
+                    did_you_mean(item.reacts_to, event_ids)
+                    or "reacts_to names an event of this briefing",
+                )
+
+
+def check_citations(ctx: BriefingContext, report: Report) -> None:
+    """Every fact cites at least one known source; ``via`` is a source the cited one relays."""
+    known = ctx.registry.source_ids
+    for fact in iter_facts(ctx.briefing):
+        if not fact.citations:
+            report.error(
+                ctx.at(*fact.path),
+                f"this {fact.label} cites no source",
+                "add 'sources:' with at least one source id",
+            )
+        for n, citation in enumerate(fact.citations):
+            where = (*fact.path, "sources", n)
+            if citation.source not in known:
+                report.error(
+                    ctx.at(*where),
+                    f"unknown source '{citation.source}'",
+                    did_you_mean(citation.source, known),
+                )
+                continue
+            if citation.via and citation.via not in relayed_by(
+                citation.source, ctx.registry.sources
+            ):
+                report.error(
+                    ctx.at(*where, "via"),
+                    f"'{citation.source}' does not cite '{citation.via}'",
+                    f"add it to the 'cites' of source '{citation.source}'",
+                )
+
+
+def check_inline_citations(ctx: BriefingContext, report: Report) -> None:
+    """Inline ``[@id]`` citations in Markdown name known sources."""
+    known = ctx.registry.source_ids
+    for path, text in iter_markdown(ctx.briefing):
+        for match in INLINE_CITATION.finditer(text):
+            cited = match.group(1)
+            if cited not in known:
+                report.error(
+                    ctx.at(*path),
+                    f"inline citation [@{cited}] names an unknown source",
+                    did_you_mean(cited, known),
+                )
+
+
+def check_purpose(ctx: BriefingContext, report: Report) -> None:
+    """A briefing for decision recommends; one for information does not."""
+    b = ctx.briefing
+    if "purpose" in ctx.replaced:
+        return
+    if b.purpose == "decision" and not b.recommendations:
+        report.error(
+            ctx.at("purpose"),
+            "a briefing for decision needs recommendations",
+            "add 'recommendations:' with at least one item, or set purpose: information",
+        )
+    if b.purpose == "information" and b.recommendations:
+        report.warning(
+            ctx.at("recommendations", key=True),
+            "recommendations are only printed in briefings for decision",
+        )

@@ -1,0 +1,186 @@
+"""Schema stage: turn located raw data into pydantic models, mapping errors to YAML lines."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from briefgen.diagnostics import Report
+from briefgen.load import LoadedFile, YamlPath
+from briefgen.validate.hints import did_you_mean
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"
+
+
+def _field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
+    """Every key any model reachable from ``model`` accepts, for did-you-mean on unknown keys."""
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    names: set[str] = set()
+    for name, info in model.model_fields.items():
+        names.add(info.alias or name)
+        for candidate in _nested_models(info.annotation):
+            names |= _field_names(candidate, seen)
+    return names
+
+
+def _nested_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in get_args(annotation):
+        found.extend(_nested_models(arg))
+    return found
+
+
+def _message(error: Any, vocabulary: set[str]) -> tuple[str, str | None, bool]:
+    """(message, hint, point at key rather than value) for one pydantic error."""
+    kind = error["type"]
+    loc = error["loc"]
+    value = error.get("input")
+    last = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        return (f"unknown key '{last}'", did_you_mean(last, vocabulary), True)
+    if kind == "missing":
+        return (f"missing required key '{last}'", None, False)
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        hint = did_you_mean(str(value), [e.strip(" '") for e in expected.split(",")])
+        return (f"{_describe(value)} is not allowed here; expected {expected}", hint, False)
+    if kind == "value_error":
+        return (str(error["msg"]).removeprefix("Value error, "), None, False)
+    if kind in {"string_type", "str_type"}:
+        return (f"expected text, got {_describe(value)}", _quote_hint(value), False)
+    if kind in {"list_type"}:
+        return (f"expected a list, got {_describe(value)}", None, False)
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return (f"expected a mapping of keys, got {_describe(value)}", None, False)
+    if kind == "bool_type":
+        return (f"expected true or false, got {_describe(value)}", None, False)
+    if kind == "too_short":
+        return ("must not be empty", None, False)
+    if kind.startswith("url"):
+        return (f"{_describe(value)} is not a valid URL: {error['msg']}", None, False)
+    return (f"{error['msg']} (got {_describe(value)})", None, False)
+
+
+def _quote_hint(value: Any) -> str | None:
+    if value is None:
+        return "write the text, or put '~' in quotes if you mean the character"
+    if isinstance(value, bool):
+        return f"put it in quotes ('{str(value).lower()}') if you mean the word"
+    return None
+
+
+def parse_file(loaded: LoadedFile, model: type[ModelT], report: Report) -> ModelT | None:
+    """Validate one file's data against ``model``; every error is reported at its line."""
+    if not isinstance(loaded.data, dict):
+        found = _describe(loaded.data)
+        report.error(loaded.locate(()), f"the file must hold a mapping of keys, not {found}")
+        return None
+    try:
+        return model.model_validate(loaded.data)
+    except ValidationError as exc:
+        vocabulary = _field_names(model)
+        for error in exc.errors():
+            loc: YamlPath = tuple(error["loc"])
+            message, hint, at_key = _message(error, vocabulary)
+            where = loc if error["type"] != "missing" else loc[:-1]
+            report.error(loaded.locate(where, key=at_key), message, hint, code="schema")
+        return None
+
+
+def parse_items(
+    loaded: LoadedFile, key: str, model: type[ModelT], report: Report
+) -> list[tuple[int, ModelT]]:
+    """Validate each entry of the list under ``key`` on its own, so one bad entry hides nothing.
+
+    Returns (index in the file, model) for every entry that is valid.
+    """
+    data = loaded.data
+    if not isinstance(data, dict):
+        report.error(loaded.locate(()), f"the file must hold a mapping with '{key}:' at the top")
+        return []
+    for extra in sorted(set(data) - {key}):
+        hint = did_you_mean(extra, [key])
+        report.error(loaded.locate((extra,), key=True), f"unknown key '{extra}'", hint)
+    items = data.get(key)
+    if key not in data:
+        report.error(loaded.locate(()), f"missing required key '{key}'")
+        return []
+    if not isinstance(items, list):
+        report.error(loaded.locate((key,)), f"'{key}' must be a list, not {_describe(items)}")
+        return []
+    return _parse_list(loaded, key, items, model, report)
+
+
+def _parse_list(
+    loaded: LoadedFile, key: str, items: list[Any], model: type[ModelT], report: Report
+) -> list[tuple[int, ModelT]]:
+    valid: list[tuple[int, ModelT]] = []
+    vocabulary = _field_names(model)
+    for index, item in enumerate(items):
+        try:
+            valid.append((index, model.model_validate(item)))
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc: YamlPath = (key, index, *error["loc"])
+                message, hint, at_key = _message(error, vocabulary)
+                where = loc if error["type"] != "missing" else loc[:-1]
+                report.error(loaded.locate(where, key=at_key), message, hint, code="schema")
+    return valid
+
+
+def parse_salvaging(
+    loaded: LoadedFile, model: type[ModelT], report: Report, placeholders: dict[str, Any]
+) -> tuple[ModelT | None, set[str], dict[str, list[int]]]:
+    """Validate like :func:`parse_file`; on errors, also build a partial model for cross-checks.
+
+    Invalid list entries are left out and invalid top-level values are replaced by
+    ``placeholders``, so that the other checks still run and one run shows every problem.
+    Returns (model or partial model or None, replaced top-level keys, for each list key the
+    original index of every entry kept).
+    """
+    parsed = parse_file(loaded, model, report)
+    data = loaded.data
+    if parsed is not None or not isinstance(data, dict):
+        return parsed, set(), {}
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        bad = [tuple(e["loc"]) for e in exc.errors()]
+    salvaged = dict(data)
+    replaced: set[str] = set()
+    kept: dict[str, list[int]] = {}
+    for loc in bad:
+        key = str(loc[0]) if loc else ""
+        if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data.get(key), list):
+            kept.setdefault(key, list(range(len(data[key]))))
+            if loc[1] in kept[key]:
+                kept[key].remove(loc[1])
+        elif key in placeholders:
+            salvaged[key] = placeholders[key]
+            replaced.add(key)
+        else:
+            salvaged.pop(key, None)
+    for key, indices in kept.items():
+        salvaged[key] = [data[key][i] for i in indices]
+    try:
+        return model.model_validate(salvaged), replaced, kept
+    except ValidationError:
+        return None, replaced, kept

@@ -1,0 +1,51 @@
+"""The CLI's contract: exit codes, help, init, schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+
+def test_help_lists_commands_and_exit_codes() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for word in ("init", "validate", "schema", "Exit codes"):
+        assert word in result.stdout
+
+
+def test_init_then_validate_is_clean(tmp_path: Path) -> None:
+    target = tmp_path / "desk"
+    created = run_cli("init", str(target))
+    assert created.returncode == 0, created.stderr
+    assert (target / "schemas" / "briefing.schema.json").is_file()
+    first_line = (target / "content/briefings/example.yaml").read_text().splitlines()[0]
+    assert first_line == "# yaml-language-server: $schema=../../schemas/briefing.schema.json"
+    checked = run_cli("validate", "--strict", str(target))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no problems" in checked.stderr
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    result = run_cli("init", str(tmp_path))
+    assert result.returncode == 2
+    assert "not empty" in result.stderr
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_no_project_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("validate", str(tmp_path))
+    assert result.returncode == 2
+    assert "no briefgen.yaml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_schema_is_json_with_every_briefing_key() -> None:
+    result = run_cli("schema", "briefing")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    for key in ("marking", "cutoff", "statements", "assessments", "summary"):
+        assert key in schema["properties"]
+    assert schema["additionalProperties"] is False
