@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from briefgen.model.actors import Actor, ActorsFile, Role
 from briefgen.model.briefings import Briefing
@@ -22,6 +23,12 @@ class Project:
     actors: dict[str, Actor] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     briefings: dict[str, Briefing] = field(default_factory=dict)
+    # (briefing id, statement id) of each direct quote -> whether it was found in the archived
+    # text of the source it cites. A quote missing here is unverified, and renderers say so.
+    quote_status: dict[tuple[str, str], QuoteStatus] = field(default_factory=dict)
+
+
+QuoteStatus = Literal["verified", "unverified"]
 
 
 __all__ = [
@@ -32,6 +39,7 @@ __all__ = [
     "EdtfDate",
     "Project",
     "ProjectSettings",
+    "QuoteStatus",
     "Role",
     "Source",
     "SourcesFile",
