@@ -1,0 +1,68 @@
+"""The installed wheel works outside the source tree: templates and scaffold ship inside it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def wheel_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The briefgen wheel built from this tree, unpacked into a folder of its own."""
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (wheel,) = out.glob("briefgen-*.whl")
+    site = out / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    return site
+
+
+def _run_installed(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # PYTHONPATH puts the unpacked wheel before the editable install of the source tree;
+    # dependencies still come from this interpreter's site-packages.
+    env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_wheel_is_used_not_the_source_tree(wheel_site: Path, tmp_path: Path) -> None:
+    code = "import briefgen, sys; sys.stdout.write(briefgen.__file__)"
+    env = {**os.environ, "PYTHONPATH": str(wheel_site)}
+    where = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert Path(where).is_relative_to(wheel_site)
+
+
+def test_init_then_validate_from_the_wheel(wheel_site: Path, tmp_path: Path) -> None:
+    created = _run_installed(wheel_site, tmp_path, "init", "desk")
+    assert created.returncode == 0, created.stderr
+    assert (tmp_path / "desk/.gitignore").is_file()
+    checked = _run_installed(wheel_site, tmp_path / "desk", "validate", "--strict")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no problems" in checked.stderr
