@@ -49,3 +49,18 @@ def test_schema_is_json_with_every_briefing_key() -> None:
     for key in ("marking", "cutoff", "statements", "assessments", "summary"):
         assert key in schema["properties"]
     assert schema["additionalProperties"] is False
+
+
+def test_new_makes_a_valid_briefing_and_never_overwrites(tmp_path: Path) -> None:
+    project = tmp_path / "desk"
+    assert run_cli("init", str(project)).returncode == 0
+    made = run_cli("new", "talks-2024", "--purpose", "decision", "--title", "yes: no", cwd=project)
+    assert made.returncode == 0, made.stderr
+    text = (project / "content/briefings/talks-2024.yaml").read_text()
+    assert 'title: "yes: no"' in text
+    assert "marking: TLP:AMBER" in text  # the scaffold's default_marking
+    checked = run_cli("validate", "--strict", cwd=project)
+    assert checked.returncode == 0, checked.stdout
+    again = run_cli("new", "talks-2024", cwd=project)
+    assert again.returncode == 2
+    assert "already exists" in again.stderr

@@ -1,0 +1,111 @@
+"""``briefgen new``: start a briefing file with every section laid out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import click
+
+from briefgen.cli.common import resolve_project
+from briefgen.cli.errors import EXIT_CONTENT, UserError
+from briefgen.diagnostics import Report
+from briefgen.load import read_yaml_file
+from briefgen.load.project_files import BRIEFINGS_DIR, PROJECT_FILE
+from briefgen.model.common import SLUG_PATTERN
+from briefgen.model.project import ProjectSettings
+from briefgen.validate.schema import parse_file
+
+SKELETON = """\
+# yaml-language-server: $schema=../../schemas/briefing.schema.json
+title: {title}
+marking: {marking}
+purpose: {purpose}
+cutoff: "{today}"
+issued: "{today}"
+version: "0.1"
+authors: [{author}]
+# Narrative fields are Markdown; cite a source inline as [@source-id].
+summary: >-
+  Bottom line up front: one or two sentences a reader must take away.
+key_points: []
+background: >-
+  What a reader needs to know to follow the rest.
+events: []
+decisions: []
+statements: []
+assessments: []
+outlook: >-
+  What to expect next.
+information_gaps: []
+recommendations: []
+"""
+
+
+def _settings(root: Path) -> ProjectSettings:
+    report = Report()
+    loaded = read_yaml_file(root / PROJECT_FILE, PROJECT_FILE, report)
+    settings = parse_file(loaded, ProjectSettings, report) if loaded else None
+    if settings is None:
+        for item in report.sorted():
+            click.echo(item.text())
+        raise click.exceptions.Exit(EXIT_CONTENT)
+    return settings
+
+
+@click.command()
+@click.argument("briefing_id", metavar="ID")
+@click.option("--title", default="Untitled briefing", help="Title of the new briefing.")
+@click.option(
+    "--purpose",
+    type=click.Choice(["information", "decision"]),
+    default="information",
+    show_default=True,
+    help="'decision' briefings must end with recommendations.",
+)
+@click.option("--author", default="Analyst", help="Author name to start with.")
+@click.option(
+    "--project",
+    "path",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Project folder (default: here or above).",
+)
+def new(briefing_id: str, title: str, purpose: str, author: str, path: Path | None) -> None:
+    """Create content/briefings/ID.yaml with every section laid out.
+
+    \b
+    ID becomes the file name and the briefing's id: lower-case letters,
+    digits and hyphens (e.g. pa-coordination-2023-02). The marking is the
+    project's default_marking; cut-off and issue date are today. Never
+    overwrites an existing briefing.
+    """
+    if not re.match(SLUG_PATTERN, briefing_id):
+        raise UserError(
+            f"'{briefing_id}' is not a valid id: use lower-case letters, digits, hyphens"
+        )
+    root = resolve_project(path)
+    target = root / BRIEFINGS_DIR / f"{briefing_id}.yaml"
+    if target.exists():
+        raise UserError(f"{target} already exists; new never overwrites")
+    settings = _settings(root)
+    text = SKELETON.format(
+        title=_yaml_text(title),
+        marking=settings.default_marking.value,
+        purpose=purpose,
+        today=dt.date.today().isoformat(),
+        author=_yaml_text(author),
+    )
+    if purpose == "decision":
+        text = text.replace("recommendations: []", "recommendations:\n  - What to decide, and why.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(
+        f"Created {target.relative_to(root)}; fill it in, then run briefgen validate.", err=True
+    )
+
+
+def _yaml_text(value: str) -> str:
+    """Quote a value so YAML keeps it as text whatever it contains."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
