@@ -23,6 +23,8 @@ class ProjectFiles:
     actors: LoadedFile | None = None
     sources: LoadedFile | None = None
     briefings: dict[str, LoadedFile] = field(default_factory=dict)
+    # Display paths of briefing files that could not be read (already reported).
+    unreadable: list[str] = field(default_factory=list)
 
 
 def find_project_root(start: Path) -> Path | None:
@@ -66,4 +68,6 @@ def load_project_files(root: Path, report: Report) -> ProjectFiles:
         loaded = read_yaml_file(path, f"{BRIEFINGS_DIR}/{path.name}", report)
         if loaded is not None:
             files.briefings[path.stem] = loaded
+        else:
+            files.unreadable.append(f"{BRIEFINGS_DIR}/{path.name}")
     return files

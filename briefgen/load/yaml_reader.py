@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from briefgen.diagnostics import Location, Report
+from briefgen.load.yaml_errors import YamlProblem, explain, explain_reader_error
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_VALUES = 100_000
@@ -29,6 +30,11 @@ _STANDARD_TAG = "tag:yaml.org,2002:"
 
 class _TooLargeError(Exception):
     """Raised when aliases or nesting would make a file expand beyond the limits."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
 
 
 @dataclass
@@ -63,16 +69,6 @@ def _mark_location(display: str, mark: Any) -> Location:
     return Location(display, mark.line + 1, mark.column + 1)
 
 
-def _friendly_yaml_message(error: yaml.MarkedYAMLError) -> tuple[str, str | None]:
-    problem = error.problem or str(error)
-    if "'\\t'" in problem or "\\t" in problem:
-        return ("tab character in indentation", "YAML indents with spaces only; replace the tab")
-    if "expected a single document" in (error.context or "") or "single document" in problem:
-        return ("more than one YAML document in this file", "remove the extra '---' separator")
-    context = f"{error.context}: " if error.context else ""
-    return (f"YAML syntax error: {context}{problem}", None)
-
-
 def _decode(raw: bytes, display: str, report: Report) -> str | None:
     if raw.startswith(b"\xef\xbb\xbf"):
         report.error(
@@ -85,29 +81,44 @@ def _decode(raw: bytes, display: str, report: Report) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        line_start = before.rfind(b"\n") + 1
+        # Columns count characters, as editors show them, not bytes.
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
         report.error(
-            Location(display, line, column),
+            Location(display, before.count(b"\n") + 1, column),
             f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})",
             "save the file as UTF-8",
         )
         return None
 
 
+def _report_problem(report: Report, display: str, problem: YamlProblem) -> None:
+    report.error(Location(display, problem.line, problem.column), problem.message, problem.hint)
+
+
 def _compose(text: str, display: str, report: Report) -> yaml.Node | None:
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        # The reader checks characters as soon as the loader is made: keep that inside try.
+        loader = yaml.SafeLoader(text)
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        message, hint = _friendly_yaml_message(exc)
-        report.error(_mark_location(display, exc.problem_mark or exc.context_mark), message, hint)
-        return None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        _report_problem(report, display, explain(exc))
+    except yaml.reader.ReaderError as exc:
+        _report_problem(report, display, explain_reader_error(exc, text))
+    except yaml.YAMLError as exc:
         report.error(Location(display, 1, 1), f"YAML error: {exc}")
-        return None
+    except RecursionError:
+        # PyYAML parses nested brackets recursively; thousands of them exhaust the stack.
+        report.error(
+            Location(display, 1, 1),
+            f"values are nested too deeply (the limit is {MAX_DEPTH} levels)",
+            "write the content with fewer nested lists and mappings",
+        )
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+    return None
 
 
 class _Converter:
@@ -123,11 +134,16 @@ class _Converter:
 
     def convert(self, node: yaml.Node, path: YamlPath) -> Any:
         self.values_seen += 1
-        if self.values_seen > MAX_VALUES or len(path) > MAX_DEPTH:
-            raise _TooLargeError
+        # Aliases share nodes, so a small file can stand for billions of values (or, with a
+        # recursive alias, infinitely many): count what we expand, not what was written.
+        if self.values_seen > MAX_VALUES:
+            raise _TooLargeError(node.start_mark, f"file expands to more than {MAX_VALUES} values")
+        if len(path) > MAX_DEPTH:
+            raise _TooLargeError(node.start_mark, f"values nest more than {MAX_DEPTH} levels deep")
         self.loaded.value_positions.setdefault(
             path, (node.start_mark.line + 1, node.start_mark.column + 1)
         )
+        self.check_tag(node)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if isinstance(node, yaml.SequenceNode):
@@ -137,10 +153,18 @@ class _Converter:
         self.report.error(self.where(node), "unsupported YAML node")
         return None
 
+    def check_tag(self, node: yaml.Node) -> None:
+        # Tags are never constructed, but a tagged value would not mean what its author meant.
+        tag = node.tag
+        if not tag.startswith(_STANDARD_TAG) or tag.startswith(_STANDARD_TAG + "python/"):
+            shown = tag.replace(_STANDARD_TAG, "!!")
+            self.report.error(
+                self.where(node),
+                f"custom YAML tag '{shown}' is not supported",
+                "remove the tag; briefgen reads plain YAML values only",
+            )
+
     def scalar(self, node: yaml.ScalarNode) -> Any:
-        if not node.tag.startswith(_STANDARD_TAG):
-            self.report.error(self.where(node), f"custom YAML tag {node.tag!r} is not supported")
-            return node.value
         if node.style is None:
             if node.value in _NULLS:
                 return None
@@ -151,7 +175,16 @@ class _Converter:
     def mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_seen: dict[str, int] = {}
+        merged: list[yaml.Node] = []
         for key_node, value_node in node.value:
+            if key_node.tag == _STANDARD_TAG + "merge":
+                self.report.error(
+                    self.where(key_node),
+                    "merge keys ('<<') are not supported",
+                    "write the keys out in full",
+                )
+                merged.append(value_node)
+                continue
             key = self.key(key_node)
             if key is None:
                 continue
@@ -159,27 +192,36 @@ class _Converter:
                 self.report.error(
                     self.where(key_node),
                     f"duplicate key '{key}'",
-                    f"first written on line {first_seen[key]}; YAML keeps only one of them",
+                    f"first written on line {first_seen[key]}; keep only one of them",
                 )
                 continue
             first_seen[key] = key_node.start_mark.line + 1
-            self.loaded.key_positions[(*path, key)] = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
+            # setdefault: keys merged in by '<<' must not move the position of written keys.
+            self.loaded.key_positions.setdefault(
+                (*path, key), (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             )
             result[key] = self.convert(value_node, (*path, key))
+        self.merge(result, merged, path)
         return result
 
+    def merge(self, result: dict[str, Any], merged: list[yaml.Node], path: YamlPath) -> None:
+        """Apply '<<' after reporting it, so the keys it holds are not also reported missing."""
+        mappings = [
+            m for n in merged for m in (n.value if isinstance(n, yaml.SequenceNode) else [n])
+        ]
+        for mapping in mappings:
+            if not isinstance(mapping, yaml.MappingNode):
+                continue
+            for key, value in self.mapping(mapping, path).items():
+                result.setdefault(key, value)
+
     def key(self, key_node: yaml.Node) -> str | None:
-        if key_node.tag == _STANDARD_TAG + "merge":
+        if not isinstance(key_node, yaml.ScalarNode):
             self.report.error(
                 self.where(key_node),
-                "merge keys ('<<') are not supported",
-                "write the keys out in full",
+                "a key must be plain text",
+                "a list or mapping cannot be a key; check for a stray '?' or braces",
             )
-            return None
-        if not isinstance(key_node, yaml.ScalarNode):
-            self.report.error(self.where(key_node), "a key must be plain text")
             return None
         return str(key_node.value)
 
@@ -190,7 +232,11 @@ def read_yaml_file(path: Path, display: str, report: Report) -> LoadedFile | Non
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            report.error(start, f"file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
+            report.error(
+                start,
+                f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})",
+                "split it, or remove what the briefings do not need",
+            )
             return None
         raw = path.read_bytes()
     except OSError as exc:
@@ -203,16 +249,17 @@ def read_yaml_file(path: Path, display: str, report: Report) -> LoadedFile | Non
     node = _compose(text, display, report)
     if node is None:
         if len(report.items) == errors_before:
-            report.error(start, "file is empty", "a file here must hold a YAML mapping")
+            what = "file is empty" if not text.strip() else "file holds only comments"
+            report.error(start, what, "a file here must hold a YAML mapping of keys")
         return None
     loaded = LoadedFile(path=path, display=display, data=None)
     try:
         loaded.data = _Converter(loaded, report).convert(node, ())
-    except _TooLargeError:
+    except _TooLargeError as exc:
         report.error(
-            start,
-            f"file expands to more than {MAX_VALUES} values or {MAX_DEPTH} levels",
-            "aliases (*name) may repeat large parts; write the content out plainly",
+            _mark_location(display, exc.mark),
+            exc.message,
+            "aliases (*name) repeat what their anchor (&name) holds; write the content out plainly",
         )
         return None
     # Keep going after duplicate keys and the like so that one run shows every problem.
