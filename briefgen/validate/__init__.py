@@ -10,7 +10,12 @@ from briefgen.load import ProjectFiles, load_project_files
 from briefgen.model import Actor, Briefing, Project, ProjectSettings, Source
 from briefgen.model.common import SLUG_PATTERN
 from briefgen.validate import briefing_dates, briefing_refs, briefing_sources
-from briefgen.validate.context import BriefingContext, Registry, declared_ids
+from briefgen.validate.context import (
+    BriefingContext,
+    Registry,
+    declared_ids,
+    registry_readable,
+)
 from briefgen.validate.registry_rules import build_registry, check_actors, check_sources
 from briefgen.validate.schema import parse_file, parse_items, parse_salvaging
 
@@ -48,6 +53,8 @@ def _parse_registry(files: ProjectFiles, report: Report) -> Registry:
     registry = build_registry(files.actors, actors, files.sources, sources, report)
     registry.actor_ids = declared_ids(files.actors, "actors") | set(registry.actors)
     registry.source_ids = declared_ids(files.sources, "sources") | set(registry.sources)
+    registry.actors_readable = registry_readable(files.actors, "actors")
+    registry.sources_readable = registry_readable(files.sources, "sources")
     check_actors(registry, report)
     check_sources(registry, report)
     return registry
@@ -84,7 +91,8 @@ def validate_project(root: Path) -> tuple[Project | None, Report]:
         for check in BRIEFING_CHECKS:
             check(ctx, report)
     complete = all(not (c.replaced or c.kept) for c in contexts)
-    if files.sources is not None and complete and len(contexts) == len(files.briefings):
+    complete = complete and not files.unreadable and len(contexts) == len(files.briefings)
+    if registry.sources_readable and complete:
         # Only when every briefing parsed: otherwise sources would look unused by mistake.
         used = briefing_sources.cited_sources(contexts)
         briefing_sources.check_unused_sources(registry, used, report)

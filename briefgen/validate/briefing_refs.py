@@ -26,7 +26,7 @@ def check_item_ids(ctx: BriefingContext, report: Report) -> None:
 
 
 def _check_actor(ctx: BriefingContext, report: Report, actor_id: str, *path: str | int) -> None:
-    if actor_id not in ctx.registry.actor_ids:
+    if ctx.registry.unknown_actor(actor_id):
         report.error(
             ctx.at(*path),
             f"unknown actor '{actor_id}'",
@@ -80,13 +80,15 @@ def check_citations(ctx: BriefingContext, report: Report) -> None:
             )
         for n, citation in enumerate(fact.citations):
             where = (*fact.path, "sources", n)
-            if citation.source not in known:
+            if ctx.registry.unknown_source(citation.source):
                 report.error(
                     ctx.at(*where),
                     f"unknown source '{citation.source}'",
                     did_you_mean(citation.source, known),
                 )
                 continue
+            if citation.source not in ctx.registry.sources:
+                continue  # declared but invalid, or its file unreadable: reported there
             if citation.via and citation.via not in relayed_by(
                 citation.source, ctx.registry.sources
             ):
@@ -103,7 +105,7 @@ def check_inline_citations(ctx: BriefingContext, report: Report) -> None:
     for path, text in iter_markdown(ctx.briefing):
         for match in INLINE_CITATION.finditer(text):
             cited = match.group(1)
-            if cited not in known:
+            if ctx.registry.unknown_source(cited):
                 report.error(
                     ctx.at(*path),
                     f"inline citation [@{cited}] names an unknown source",

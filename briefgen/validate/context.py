@@ -10,6 +10,20 @@ from briefgen.load import LoadedFile, YamlPath
 from briefgen.model import Actor, Briefing, ProjectSettings, Source
 
 
+def registry_readable(loaded: LoadedFile | None, key: str) -> bool:
+    """True when a registry file holds a list under ``key``, so its ids are known.
+
+    When it does not (unreadable, empty, the wrong shape), that problem is reported once, and
+    references to its entries are not checked: otherwise every reference in every briefing
+    would also be reported as unknown.
+    """
+    return (
+        loaded is not None
+        and isinstance(loaded.data, dict)
+        and isinstance(loaded.data.get(key), list)
+    )
+
+
 def declared_ids(loaded: LoadedFile | None, key: str) -> set[str]:
     """Every id written in a registry file, valid entry or not.
 
@@ -36,6 +50,16 @@ class Registry:
     source_index: dict[str, int] = field(default_factory=dict)
     actor_ids: set[str] = field(default_factory=set)
     source_ids: set[str] = field(default_factory=set)
+    actors_readable: bool = True
+    sources_readable: bool = True
+
+    def unknown_actor(self, actor_id: str) -> bool:
+        """True when ``actor_id`` is certainly not declared in content/actors.yaml."""
+        return self.actors_readable and actor_id not in self.actor_ids
+
+    def unknown_source(self, source_id: str) -> bool:
+        """True when ``source_id`` is certainly not declared in content/sources.yaml."""
+        return self.sources_readable and source_id not in self.source_ids
 
     def actor_location(self, actor_id: str, *path: str | int, key: bool = False) -> Location:
         """Where something of an actor was written."""

@@ -113,7 +113,7 @@ def _walk(
     report: Report,
 ) -> None:
     if node in on_path:
-        cycle = [*path[path.index(node):], node]
+        cycle = [*path[path.index(node) :], node]
         report.error(
             registry.source_location(node, "cites"),
             "citing chain goes round in a circle: " + " → ".join(cycle),
