@@ -1,0 +1,132 @@
+"""Render stage: a briefing of a validated project as HTML and Markdown.
+
+Public API (stable; the static site builds on it):
+
+- :func:`make_environment` — the Jinja2 environment of a project (its ``templates/`` first).
+- :func:`build_view` — the :class:`BriefingView` of one briefing: plain dataclasses with actors
+  and their titles resolved, dates formatted, endnotes numbered, quote status looked up.
+- :func:`render_body` — the reusable briefing body (``briefing/body.html``) as an HTML fragment,
+  for pages that embed a briefing (the site). It needs :func:`stylesheet` on the page.
+- :func:`render_html` — a standalone HTML page (CSS inline, or linked with ``css_href``).
+- :func:`render_markdown` — the Markdown edition.
+- :func:`stylesheet` — the briefing CSS (``briefing.css``, overridable by the project).
+
+Templates receive ``view`` (the :class:`BriefingView`) and ``project``. The PDF edition is in
+:mod:`briefgen.pdf`. Every function is a pure function of its arguments.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jinja2
+
+from briefgen.model import Project
+from briefgen.render.environment import TemplateError, make_environment, render_template
+from briefgen.render.sources import EndnoteView
+from briefgen.render.view import (
+    ActorView,
+    AssessmentView,
+    BriefingView,
+    CiteRef,
+    DecisionView,
+    EventView,
+    KeyPointView,
+    Rich,
+    SourceSummary,
+    StatementView,
+    build_view,
+)
+
+PAGE_TEMPLATE = "briefing.html"
+BODY_TEMPLATE = "briefing/body.html"
+MARKDOWN_TEMPLATE = "briefing.md"
+STYLESHEET = "briefing.css"
+
+
+def _env(project: Project, env: jinja2.Environment | None) -> jinja2.Environment:
+    return env if env is not None else make_environment(project.root)
+
+
+def stylesheet(env: jinja2.Environment) -> str:
+    """The briefing CSS (screen, phone and print) of the environment's project, as written."""
+    assert env.loader is not None
+    try:
+        return env.loader.get_source(env, STYLESHEET)[0]
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {STYLESHEET}") from exc
+
+
+def render_body(
+    project: Project,
+    briefing_id: str,
+    *,
+    env: jinja2.Environment | None = None,
+    view: BriefingView | None = None,
+) -> str:
+    """The briefing body as an HTML fragment (an ``<article>``), for embedding in a page."""
+    view = view or build_view(project, briefing_id)
+    return render_template(_env(project, env), BODY_TEMPLATE, view=view, project=project)
+
+
+def render_html(
+    project: Project,
+    briefing_id: str,
+    *,
+    env: jinja2.Environment | None = None,
+    css_href: str | None = None,
+    embed_css: bool = True,
+    view: BriefingView | None = None,
+) -> str:
+    """A standalone HTML5 page of the briefing.
+
+    The CSS is inlined, so the file works on its own, from disk or as an attachment; give
+    ``css_href`` (a relative URL) to link a stylesheet instead, or ``embed_css=False`` for
+    none (the PDF renderer applies its own parsed copy). No script, no remote resource.
+    """
+    env = _env(project, env)
+    view = view or build_view(project, briefing_id)
+    css = stylesheet(env) if embed_css and not css_href else None
+    return render_template(
+        env, PAGE_TEMPLATE, view=view, project=project, css=css, css_href=css_href
+    )
+
+
+def render_markdown(
+    project: Project,
+    briefing_id: str,
+    *,
+    env: jinja2.Environment | None = None,
+    view: BriefingView | None = None,
+) -> str:
+    """The Markdown edition of the briefing (same endnote numbers as HTML and PDF)."""
+    view = view or build_view(project, briefing_id)
+    text = render_template(_env(project, env), MARKDOWN_TEMPLATE, view=view, project=project)
+    # Templates stay readable with generous blank lines; the edition gets at most one.
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+__all__ = [
+    "BODY_TEMPLATE",
+    "MARKDOWN_TEMPLATE",
+    "PAGE_TEMPLATE",
+    "STYLESHEET",
+    "ActorView",
+    "AssessmentView",
+    "BriefingView",
+    "CiteRef",
+    "DecisionView",
+    "EndnoteView",
+    "EventView",
+    "KeyPointView",
+    "Rich",
+    "SourceSummary",
+    "StatementView",
+    "TemplateError",
+    "build_view",
+    "make_environment",
+    "render_body",
+    "render_html",
+    "render_markdown",
+    "stylesheet",
+]

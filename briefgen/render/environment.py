@@ -1,0 +1,123 @@
+"""The Jinja2 environment: project templates first, then the built-in ones.
+
+A file in the project's ``templates/`` folder replaces the built-in template of the same name;
+it can extend the one it replaces as ``builtin/<name>`` (``{% extends "builtin/briefing.html" %}``).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from briefgen.model import Project
+from briefgen.model.dates import EdtfDate, format_date
+from briefgen.model.roles import titles_on
+from briefgen.render.narrative import citation_marker_html
+
+TEMPLATES_DIR = "templates"
+_TEMPLATE_SUFFIXES = (".html", ".md", ".css", ".txt", ".xml", ".j2")
+
+
+class TemplateError(Exception):
+    """A template could not be loaded or rendered; the message names the file and line."""
+
+
+def builtin_templates_dir() -> Path:
+    """Folder of the templates and CSS shipped inside the package."""
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def make_environment(project_root: Path) -> jinja2.Environment:
+    """The Jinja2 environment for a project: its ``templates/`` over the built-in templates.
+
+    ``StrictUndefined`` (a misspelt variable is an error, not an empty string); autoescaping
+    for ``.html`` and ``.xml`` templates only, so Markdown templates print text as it is.
+    """
+    builtin = jinja2.FileSystemLoader(builtin_templates_dir())
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(project_root / TEMPLATES_DIR),
+            jinja2.PrefixLoader({"builtin": builtin}),
+            builtin,
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        date=date_filter,
+        cite=cite_filter,
+        cite_md=cite_md_filter,
+        actor_title=actor_title_filter,
+        md_escape=md_escape_filter,
+    )
+    return env
+
+
+def date_filter(value: EdtfDate | str) -> str:
+    """``{{ date | date }}``: an EDTF date (or its text) in words, at its own precision."""
+    return format_date(value if isinstance(value, EdtfDate) else EdtfDate.parse(value))
+
+
+def cite_filter(citations: Any) -> Markup:
+    """``{{ fact.citations | cite }}``: superscript endnote numbers for HTML."""
+    return Markup("").join(citation_marker_html(c.number) for c in citations)
+
+
+def cite_md_filter(citations: Any) -> str:
+    """``{{ fact.citations | cite_md }}``: endnote numbers as ``[1][3]`` for Markdown."""
+    return "".join(f"[{c.number}]" for c in citations)
+
+
+@pass_context
+def actor_title_filter(context: Any, actor_id: str, on: EdtfDate | str) -> str:
+    """``{{ "abbas" | actor_title("2023-02-04") }}``: 'Name, Title held on that date'.
+
+    Needs ``project`` in the template context (briefgen always provides it).
+    """
+    project: Project = context["project"]
+    actor = project.actors[actor_id]
+    day = on if isinstance(on, EdtfDate) else EdtfDate.parse(on)
+    return ", ".join((actor.name, *titles_on(actor, day, project.actors)))
+
+
+def md_escape_filter(value: str) -> str:
+    """``{{ text | md_escape }}``: plain text made safe inside Markdown."""
+    from briefgen.render.narrative import escape_markdown_text
+
+    return escape_markdown_text(str(value))
+
+
+def template_location(exc: BaseException) -> str:
+    """'templates/briefing.html:12' for the innermost template frame of a render error."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}"
+    frames = traceback.extract_tb(exc.__traceback__ or sys.exc_info()[2])
+    for frame in reversed(frames):
+        if frame.filename.endswith(_TEMPLATE_SUFFIXES):
+            return f"{frame.filename}:{frame.lineno}"
+    return "template"
+
+
+def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render one template; any template problem becomes a :class:`TemplateError`."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {exc.name}") from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"{template_location(exc)}: {exc.message or exc}") from exc
+    except (LookupError, TypeError, ValueError, AttributeError) as exc:
+        # A filter or attribute failing inside a template: still name the template line.
+        raise TemplateError(f"{template_location(exc)}: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,120 @@
+"""Narrative Markdown: inline citations become endnote numbers; raw HTML never gets through.
+
+Content Markdown is rendered twice from the same text: to safe HTML (for the HTML and PDF
+editions) and to plain Markdown (for the Markdown edition). In both, ``[@source-id]`` becomes
+the source's endnote number, which :class:`CitationNumbers` assigns by first use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+from markupsafe import Markup, escape
+
+from briefgen.model.common import INLINE_CITATION
+
+# What narrative HTML may contain after sanitising. No images, media, forms, frames, styles or
+# headings (a heading inside a field would break the document's outline).
+ALLOWED_TAGS = {
+    "p", "br", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
+    "a", "sup", "sub", "abbr", "hr", "del", "ins", "q", "span",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
+SAFE_SCHEMES = {"http", "https", "mailto"}
+
+# Markdown images; link destinations and reference definitions with a scheme other than the
+# safe ones.
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_UNSAFE_INLINE_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?\s*(?!https?:|mailto:)[^)]*\)")
+_UNSAFE_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?\s*(?!https?:|mailto:)\S.*$", re.MULTILINE)
+# Something that an HTML-aware Markdown viewer would take as a tag or comment.
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+@dataclass
+class CitationNumbers:
+    """Endnote numbers by first use: the first source cited is 1, and keeps 1 throughout."""
+
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def cite(self, source_id: str) -> int:
+        """The number of ``source_id``, assigning the next one on first use."""
+        if source_id not in self.numbers:
+            self.numbers[source_id] = len(self.numbers) + 1
+        return self.numbers[source_id]
+
+    def cite_inline(self, text: str, known: Callable[[str], bool]) -> None:
+        """Number every known source cited inline in ``text``, in reading order."""
+        for source_id in INLINE_CITATION.findall(text):
+            if known(source_id):
+                self.cite(source_id)
+
+
+def _markdown_engine() -> markdown.Markdown:
+    engine = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    # python-markdown passes raw HTML through; without these two processors it is escaped
+    # and shown as the text the author typed.
+    engine.preprocessors.deregister("html_block")
+    engine.inlinePatterns.deregister("html")
+    return engine
+
+
+def sanitise(html: str) -> str:
+    """Keep only harmless markup: no script, style, frames, images or unsafe URLs."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=SAFE_SCHEMES,
+        url_relative="deny",
+        link_rel="noopener noreferrer",
+    )
+
+
+def citation_marker_html(number: int) -> Markup:
+    """The superscript endnote reference used in HTML and PDF."""
+    return Markup(
+        f'<sup class="cite"><a href="#note-{number}" aria-label="endnote {number}">'
+        f"{number}</a></sup>"
+    )
+
+
+def to_html(text: str, numbers: CitationNumbers, *, inline: bool = False) -> Markup:
+    """Safe HTML for a Markdown field, with ``[@id]`` as endnote references.
+
+    ``inline`` drops the surrounding paragraph of one-paragraph text (for table cells, lists).
+    """
+    html = sanitise(_markdown_engine().convert(text))
+    if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+
+    def replace(match: re.Match[str]) -> str:
+        number = numbers.numbers.get(match[1])
+        return str(citation_marker_html(number)) if number else str(escape(match[0]))
+
+    return Markup(INLINE_CITATION.sub(replace, html))
+
+
+def to_markdown(text: str, numbers: CitationNumbers) -> str:
+    """The field as Markdown for the Markdown edition: ``[@id]`` as ``[n]``, no raw HTML."""
+    # Images are never shown (they would be fetched from wherever they point).
+    text = _IMAGE.sub(lambda m: f"(image: {m[1]})", text)
+    text = _UNSAFE_INLINE_LINK.sub(lambda m: m[1], text)
+    text = _UNSAFE_REF_DEF.sub("", text)
+    text = _TAG_START.sub("&lt;", text)
+
+    def replace(match: re.Match[str]) -> str:
+        number = numbers.numbers.get(match[1])
+        return f"[{number}]" if number else match[0]
+
+    return INLINE_CITATION.sub(replace, text).strip()
+
+
+def escape_markdown_text(text: str) -> str:
+    """Plain text (a title, a quote) made safe to place in Markdown: no tags, no links."""
+    text = _TAG_START.sub("&lt;", text)
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", text)

@@ -1,0 +1,414 @@
+"""The view of one briefing: every value a template prints, resolved and formatted.
+
+:func:`build_view` turns a validated :class:`~briefgen.model.Project` and a briefing id into a
+:class:`BriefingView` of plain frozen dataclasses. Templates only print; they never look up
+actors, compute titles, number endnotes or format dates. The same view feeds the HTML, PDF and
+Markdown editions (and the static site), so all three agree on every number and title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from briefgen import __version__
+from briefgen.model import Citation, Project
+from briefgen.model.common import INLINE_CITATION
+from briefgen.model.dates import EdtfDate, format_date
+from briefgen.provenance.chains import origins
+from briefgen.render import narrative
+from briefgen.render.narrative import CitationNumbers
+from briefgen.render.sources import EndnoteView, build_endnotes, via_label
+from briefgen.render.words import (
+    STATUS_LABELS,
+    confidence_sentence,
+    language_name,
+    likelihood_sentence,
+    purpose_label,
+    script_direction,
+)
+
+
+@dataclass(frozen=True)
+class Rich:
+    """A Markdown field rendered both ways. ``{{ rich }}`` in an HTML template prints the HTML."""
+
+    html: Markup
+    markdown: str
+
+    def __html__(self) -> str:
+        return str(self.html)
+
+    def __str__(self) -> str:
+        return self.markdown
+
+
+@dataclass(frozen=True)
+class CiteRef:
+    """One citation of a fact: the endnote number, and where in the source, if given."""
+
+    number: int
+    source_id: str
+    locator: str | None = None
+    excerpt: str | None = None
+    via: str | None = None  # publisher of the relayed source, e.g. "Voice of Palestine"
+
+    @property
+    def has_details(self) -> bool:
+        """True when there is more to show than the number."""
+        return bool(self.locator or self.excerpt or self.via)
+
+
+@dataclass(frozen=True)
+class OtherNameView:
+    """A name in another script, with what the page needs to lay it out."""
+
+    name: str
+    lang: str
+    dir: str  # "rtl" or "ltr"
+
+
+@dataclass(frozen=True)
+class ActorView:
+    """An actor as named in one place of the briefing, with the titles held on that date."""
+
+    id: str
+    name: str
+    kind: str
+    titles: tuple[str, ...] = ()
+    other_names: tuple[OtherNameView, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """'Name, Title' (or just the name when no title was certainly held then)."""
+        return ", ".join((self.name, *self.titles))
+
+
+@dataclass(frozen=True)
+class KeyPointView:
+    """A key point."""
+
+    text: Rich
+    citations: tuple[CiteRef, ...]
+
+
+@dataclass(frozen=True)
+class EventView:
+    """A row of the timeline."""
+
+    id: str
+    date: str
+    date_iso: str
+    date_basis: str | None
+    title: str
+    text: Rich | None
+    location: str | None
+    actors: tuple[ActorView, ...]
+    citations: tuple[CiteRef, ...]
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    """A decision, where it stands, and since when that is known."""
+
+    id: str
+    actor: ActorView
+    date: str
+    text: Rich
+    status: str
+    status_label: str
+    status_as_of: str
+    reacts_to: str | None  # title of the event it responds to
+    citations: tuple[CiteRef, ...]
+
+
+@dataclass(frozen=True)
+class StatementView:
+    """A quote (verbatim, in quotation marks) or a paraphrase (never in quotation marks)."""
+
+    id: str
+    is_quote: bool
+    text: str
+    speaker: ActorView | None
+    attribution: str | None
+    date: str
+    medium: str
+    translated_from: str | None  # language name, e.g. "Arabic"
+    verified: bool  # only meaningful for quotes
+    reacts_to: str | None
+    citations: tuple[CiteRef, ...]
+
+    @property
+    def speaker_label(self) -> str:
+        """Who said it: 'Name, Title' or the attribution of an unnamed speaker."""
+        if self.speaker is not None:
+            return self.speaker.label
+        return self.attribution or "an unnamed speaker"
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    """A judgement, its likelihood and its confidence, each said in its own sentence."""
+
+    text: Rich
+    likelihood: str
+    likelihood_sentence: str
+    confidence: str
+    confidence_sentence: str
+    basis: Rich | None
+    citations: tuple[CiteRef, ...]
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """How many sources the briefing cites, and on how many independent origins it rests."""
+
+    cited: int
+    independent: int
+
+    @property
+    def sentence(self) -> str:
+        """One sentence for the reader."""
+        noun = "source" if self.cited == 1 else "sources"
+        origin = "origin" if self.independent == 1 else "origins"
+        return (
+            f"This note cites {self.cited} {noun}; following who reports whom, its facts "
+            f"rest on {self.independent} independent {origin}."
+        )
+
+
+@dataclass(frozen=True)
+class BriefingView:
+    """Everything the briefing templates print, in layout order."""
+
+    id: str
+    title: str
+    marking: str
+    marking_class: str  # "clear", "green", "amber", "amber-strict", "red"
+    marking_colour: str
+    purpose: str
+    purpose_label: str
+    cutoff: str
+    issued: str
+    issued_iso: str
+    issued_w3c: str  # first day it may mean, as YYYY[-MM[-DD]], for metadata and <time>
+    version: str
+    authors: tuple[str, ...]
+    organisation: str
+    series: str
+    lang: str
+    page_size: str
+    summary: Rich
+    key_points: tuple[KeyPointView, ...]
+    background: Rich | None
+    events: tuple[EventView, ...]
+    decisions: tuple[DecisionView, ...]
+    statements: tuple[StatementView, ...]
+    assessments: tuple[AssessmentView, ...]
+    outlook: Rich | None
+    information_gaps: tuple[Rich, ...]
+    recommendations: tuple[Rich, ...]
+    endnotes: tuple[EndnoteView, ...]
+    source_summary: SourceSummary
+    generator: str = f"briefgen {__version__}"
+
+    @property
+    def has_unverified_quotes(self) -> bool:
+        """True when a quote could not be checked against its source (the legend is shown)."""
+        return any(s.is_quote and not s.verified for s in self.statements)
+
+    @property
+    def for_decision(self) -> bool:
+        """True for briefings that end with recommendations."""
+        return self.purpose == "decision"
+
+
+class _Builder:
+    """Walks a briefing in layout order, so endnotes are numbered by first use."""
+
+    def __init__(self, project: Project, briefing_id: str) -> None:
+        self.project = project
+        self.briefing_id = briefing_id
+        self.briefing = project.briefings[briefing_id]
+        self.numbers = CitationNumbers()
+        self.all_citations: list[Citation] = []
+
+    def rich(self, text: str, *, inline: bool = False) -> Rich:
+        self.numbers.cite_inline(text, self.project.sources.__contains__)
+        for source_id in INLINE_CITATION.findall(text):
+            if source_id in self.project.sources:
+                self.all_citations.append(Citation(source=source_id))
+        return Rich(
+            narrative.to_html(text, self.numbers, inline=inline),
+            narrative.to_markdown(text, self.numbers),
+        )
+
+    def maybe_rich(self, text: str | None) -> Rich | None:
+        return None if text is None else self.rich(text)
+
+    def cites(self, citations: list[Citation]) -> tuple[CiteRef, ...]:
+        self.all_citations.extend(citations)
+        sources = self.project.sources
+        return tuple(
+            CiteRef(
+                self.numbers.cite(c.source),
+                c.source,
+                c.locator,
+                c.excerpt,
+                via_label(c.via, sources),
+            )
+            for c in citations
+        )
+
+    def actor(self, actor_id: str, on: EdtfDate | None, role: str | None = None) -> ActorView:
+        from briefgen.model.roles import titles_on
+
+        actor = self.project.actors[actor_id]
+        titles = tuple(titles_on(actor, on, self.project.actors, role)) if on else ()
+        if role and not titles:
+            titles = (role,)  # as the author wrote it; validation has already judged it
+        others = tuple(
+            OtherNameView(o.name, o.lang, script_direction(o.lang)) for o in actor.other_names
+        )
+        return ActorView(actor.id, actor.name, actor.kind, titles, others)
+
+
+def _key_points(b: _Builder) -> tuple[KeyPointView, ...]:
+    return tuple(
+        KeyPointView(b.rich(k.text, inline=True), b.cites(k.sources)) for k in b.briefing.key_points
+    )
+
+
+def _events(b: _Builder) -> tuple[EventView, ...]:
+    ordered = sorted(b.briefing.events, key=lambda e: e.date.sort_key())
+    return tuple(
+        EventView(
+            id=e.id,
+            date=format_date(e.date),
+            date_iso=e.date.iso(),
+            date_basis=e.date_basis,
+            title=e.title,
+            text=None if e.text is None else b.rich(e.text),
+            location=e.location,
+            actors=tuple(b.actor(a, e.date) for a in e.actors if a in b.project.actors),
+            citations=b.cites(e.sources),
+        )
+        for e in ordered
+    )
+
+
+def _event_title(b: _Builder, event_id: str | None) -> str | None:
+    titles = {e.id: e.title for e in b.briefing.events}
+    return titles.get(event_id) if event_id else None
+
+
+def _decisions(b: _Builder) -> tuple[DecisionView, ...]:
+    return tuple(
+        DecisionView(
+            id=d.id,
+            actor=b.actor(d.actor, d.date),
+            date=format_date(d.date),
+            text=b.rich(d.text),
+            status=d.status,
+            status_label=STATUS_LABELS[d.status],
+            status_as_of=format_date(d.status_as_of),
+            reacts_to=_event_title(b, d.reacts_to),
+            citations=b.cites(d.sources),
+        )
+        for d in b.briefing.decisions
+    )
+
+
+def _statements(b: _Builder) -> tuple[StatementView, ...]:
+    status = b.project.quote_status
+    return tuple(
+        StatementView(
+            id=s.id,
+            is_quote=s.kind == "quote",
+            text=s.text.strip(),
+            speaker=b.actor(s.speaker, s.date, s.role) if s.speaker else None,
+            attribution=s.attribution,
+            date=format_date(s.date),
+            medium=s.medium,
+            translated_from=language_name(s.original_language) if s.original_language else None,
+            verified=status.get((b.briefing_id, s.id)) == "verified",
+            reacts_to=_event_title(b, s.reacts_to),
+            citations=b.cites(s.sources),
+        )
+        for s in b.briefing.statements
+    )
+
+
+def _assessments(b: _Builder) -> tuple[AssessmentView, ...]:
+    return tuple(
+        AssessmentView(
+            text=b.rich(a.text),
+            likelihood=a.likelihood,
+            likelihood_sentence=likelihood_sentence(a.likelihood),
+            confidence=a.confidence,
+            confidence_sentence=confidence_sentence(a.confidence),
+            basis=b.maybe_rich(a.basis),
+            citations=b.cites(a.sources),
+        )
+        for a in b.briefing.assessments
+    )
+
+
+def _w3c(value: EdtfDate) -> str:
+    point = value.start
+    parts = [f"{point.year:04d}"]
+    parts += [f"{point.month:02d}"] if point.month else []
+    parts += [f"{point.day:02d}"] if point.day else []
+    return "-".join(parts)
+
+
+def build_view(project: Project, briefing_id: str) -> BriefingView:
+    """Resolve one briefing of a validated project into the view its templates print.
+
+    Raises ``KeyError`` when there is no briefing ``briefing_id``. The result depends only on
+    the project's content (never on the clock or the environment).
+    """
+    b = _Builder(project, briefing_id)
+    briefing, settings = b.briefing, project.settings
+    # Built in layout order: the first source cited gets endnote 1.
+    summary = b.rich(briefing.summary)
+    key_points = _key_points(b)
+    background = b.maybe_rich(briefing.background)
+    events, decisions = _events(b), _decisions(b)
+    statements, assessments = _statements(b), _assessments(b)
+    outlook = b.maybe_rich(briefing.outlook)
+    gaps = tuple(b.rich(g, inline=True) for g in briefing.information_gaps)
+    recommendations = tuple(b.rich(r, inline=True) for r in briefing.recommendations)
+    endnotes = build_endnotes(b.numbers.numbers, project.sources)
+    return BriefingView(
+        id=briefing_id,
+        title=briefing.title,
+        marking=briefing.marking.value,
+        marking_class=briefing.marking.value.removeprefix("TLP:").replace("+", "-").lower(),
+        marking_colour=briefing.marking.colour,
+        purpose=briefing.purpose,
+        purpose_label=purpose_label(briefing.purpose),
+        cutoff=format_date(briefing.cutoff),
+        issued=format_date(briefing.issued),
+        issued_iso=briefing.issued.iso(),
+        issued_w3c=_w3c(briefing.issued),
+        version=briefing.version,
+        authors=tuple(briefing.authors),
+        organisation=settings.organisation,
+        series=settings.title,
+        lang=settings.language,
+        page_size=settings.page_size,
+        summary=summary,
+        key_points=key_points,
+        background=background,
+        events=events,
+        decisions=decisions,
+        statements=statements,
+        assessments=assessments,
+        outlook=outlook,
+        information_gaps=gaps,
+        recommendations=recommendations,
+        endnotes=endnotes,
+        source_summary=SourceSummary(len(endnotes), len(origins(b.all_citations))),
+    )
