@@ -1,0 +1,138 @@
+"""Gather what the site pages show from a (ceiling-filtered) project: plain data, no HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from briefgen.model import Actor, Briefing, Project, Tlp
+from briefgen.model.briefings import Decision, Event, Statement
+from briefgen.model.dates import EdtfDate, format_date
+from briefgen.model.roles import titles_on
+from briefgen.site.ceiling import briefing_source_ids
+
+ItemKind = Literal["event", "decision", "statement"]
+
+
+@dataclass(frozen=True)
+class BriefingRef:
+    """A link target: a published briefing's id, title and marking."""
+
+    id: str
+    title: str
+    marking: Tlp
+
+
+@dataclass(frozen=True)
+class Item:
+    """One dated fact of a briefing, as listed on actor pages and the timeline."""
+
+    kind: ItemKind
+    anchor: str
+    date: EdtfDate
+    briefing: BriefingRef
+    fact: Event | Decision | Statement
+    # Actor id -> the titles that actor held on the item's date.
+    titles: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def date_text(self) -> str:
+        """The date in words, at its own precision."""
+        return format_date(self.date)
+
+    def sort_key(self) -> tuple[object, ...]:
+        """Chronological, then stable by briefing and anchor."""
+        return (self.date.sort_key(), self.briefing.id, self.anchor)
+
+
+def ref(project: Project, briefing_id: str) -> BriefingRef:
+    """The link target of one briefing of ``project``."""
+    briefing = project.briefings[briefing_id]
+    return BriefingRef(briefing_id, briefing.title, briefing.marking)
+
+
+def newest_first(project: Project) -> list[str]:
+    """Briefing ids by issue date, newest first; ties by title then id so order is stable."""
+
+    def key(briefing_id: str) -> tuple[object, ...]:
+        briefing = project.briefings[briefing_id]
+        first, last = briefing.issued.sort_key()
+        return (-last.toordinal(), -first.toordinal(), briefing.title, briefing_id)
+
+    return sorted(project.briefings, key=key)
+
+
+def highest_marking(markings: list[Tlp]) -> Tlp:
+    """The most restrictive of ``markings`` (TLP:CLEAR when there are none)."""
+    return max(markings, key=lambda tlp: tlp.rank, default=Tlp.CLEAR)
+
+
+def _titles(project: Project, actor_id: str | None, on: EdtfDate, role: str | None) -> list[str]:
+    actor = project.actors.get(actor_id) if actor_id else None
+    if actor is None:
+        return []
+    held = titles_on(actor, on, project.actors, role)
+    # A title given on the statement but not provably held (dates unknown) is still shown as given.
+    return held or ([role] if role else [])
+
+
+def briefing_items(project: Project, briefing_id: str) -> list[Item]:
+    """Every event, decision and statement of one briefing, with the titles held at the time."""
+    briefing: Briefing = project.briefings[briefing_id]
+    target = ref(project, briefing_id)
+    items: list[Item] = []
+    for event in briefing.events:
+        titles = {a: _titles(project, a, event.date, None) for a in event.actors}
+        items.append(Item("event", f"event-{event.id}", event.date, target, event, titles))
+    for decision in briefing.decisions:
+        titles = {decision.actor: _titles(project, decision.actor, decision.date, None)}
+        anchor = f"decision-{decision.id}"
+        items.append(Item("decision", anchor, decision.date, target, decision, titles))
+    for statement in briefing.statements:
+        titles = {}
+        if statement.speaker:
+            found = _titles(project, statement.speaker, statement.date, statement.role)
+            titles[statement.speaker] = found
+        anchor = f"statement-{statement.id}"
+        items.append(Item("statement", anchor, statement.date, target, statement, titles))
+    return items
+
+
+def all_items(project: Project) -> list[Item]:
+    """Every dated fact of every briefing in the project, oldest first."""
+    items = [item for b in sorted(project.briefings) for item in briefing_items(project, b)]
+    return sorted(items, key=Item.sort_key)
+
+
+def actors_of(item: Item) -> list[str]:
+    """Ids of the actors an item belongs to: the event's actors, decider or speaker."""
+    fact = item.fact
+    if isinstance(fact, Event):
+        return list(fact.actors)
+    if isinstance(fact, Decision):
+        return [fact.actor]
+    return [fact.speaker] if fact.speaker else []
+
+
+def items_by_actor(project: Project) -> dict[str, list[Item]]:
+    """Actor id -> that actor's events, decisions and statements, oldest first."""
+    found: dict[str, list[Item]] = {actor_id: [] for actor_id in project.actors}
+    for item in all_items(project):
+        for actor_id in actors_of(item):
+            found.setdefault(actor_id, []).append(item)
+    return found
+
+
+def sources_by_briefing(project: Project) -> dict[str, list[str]]:
+    """Source id -> ids of the published briefings that cite it (directly or via a relay)."""
+    found: dict[str, list[str]] = {source_id: [] for source_id in project.sources}
+    for briefing_id in sorted(project.briefings):
+        for source_id in sorted(briefing_source_ids(project.briefings[briefing_id])):
+            if source_id in found:
+                found[source_id].append(briefing_id)
+    return found
+
+
+def actor_sort_key(actor: Actor) -> tuple[str, str]:
+    """Alphabetical by name, case-insensitive, then id."""
+    return (actor.name.casefold(), actor.id)

@@ -1,0 +1,194 @@
+"""Page builders: every file of the static site except the PDF and Markdown editions.
+
+The only input is a :class:`~briefgen.site.ceiling.CeilingResult`, so a withheld briefing (or
+an actor or source only it mentions) is not available to any page. Output is a mapping of
+site-relative path to bytes, in a fixed order, and depends on nothing but the input.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from briefgen.model import Project, Tlp
+from briefgen.render import build_view, make_environment, render_body, stylesheet
+from briefgen.render.environment import render_template
+from briefgen.render.sources import build_endnotes
+from briefgen.site import collect, views
+from briefgen.site.ceiling import CeilingResult
+from briefgen.site.feed import build_feed
+
+NAV = (
+    ("index.html", "Briefings"),
+    ("timeline.html", "Timeline"),
+    ("actors.html", "Actors"),
+    ("sources.html", "Sources"),
+)
+SITE_CSS = "site/site.css"
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page prints about the site itself."""
+
+    title: str
+    organisation: str
+    lang: str
+    ceiling_text: str
+    nav: tuple[tuple[str, str], ...] = NAV
+
+
+def briefing_page_path(briefing_id: str) -> str:
+    """Site-relative path of a briefing's page; its PDF and Markdown sit beside it."""
+    return f"briefings/{briefing_id}.html"
+
+
+def _ceiling_text(ceiling: Tlp) -> str:
+    allowed = [t.value for t in Tlp if t.rank <= ceiling.rank]
+    return allowed[0] if len(allowed) == 1 else f"{', '.join(allowed[:-1])} or {allowed[-1]}"
+
+
+class _Pages:
+    """Renders pages of one site with shared context (environment, project, site info)."""
+
+    def __init__(self, released: CeilingResult, env: jinja2.Environment) -> None:
+        self.project: Project = released.project
+        self.env = env
+        settings = self.project.settings
+        self.site = SiteInfo(
+            settings.title,
+            settings.organisation,
+            settings.language,
+            _ceiling_text(settings.publish_ceiling),
+        )
+        markings = [b.marking for b in self.project.briefings.values()]
+        self.highest = collect.highest_marking(markings)
+
+    def render(self, path: str, template: str, marking: Tlp, title: str, **extra: Any) -> bytes:
+        depth = path.count("/")
+        context = {
+            "site": self.site,
+            "root": "../" * depth,
+            "current": path,
+            "marking": marking,
+            "page_title": title,
+            "project": self.project,
+            "tlp_label": views.tlp_label,
+            "tlp_badge": views.tlp_badge,
+            "date_html": views.date_html,
+            "kind_label": views.kind_label,
+            **extra,
+        }
+        return render_template(self.env, template, **context).encode("utf-8")
+
+    def index(self) -> bytes:
+        ids = collect.newest_first(self.project)
+        entries = [views.index_entry(self.project, b) for b in ids]
+        return self.render(
+            "index.html", "site/index.html", self.highest, "Briefings", entries=entries
+        )
+
+    def briefing(self, briefing_id: str) -> bytes:
+        view = build_view(self.project, briefing_id)
+        marking = self.project.briefings[briefing_id].marking
+        body = Markup(render_body(self.project, briefing_id, env=self.env, view=view))
+        path = briefing_page_path(briefing_id)
+        return self.render(path, "site/briefing.html", marking, view.title, view=view, body=body)
+
+    def actors(self) -> bytes:
+        ordered = sorted(self.project.actors.values(), key=collect.actor_sort_key)
+        kinds = list(views.ACTOR_KIND_LABELS)
+        ordered.sort(key=lambda a: kinds.index(a.kind) if a.kind in kinds else len(kinds))
+        groups = [(k, list(g)) for k, g in itertools.groupby(ordered, key=lambda a: a.kind)]
+        return self.render("actors.html", "site/actors.html", self.highest, "Actors", groups=groups)
+
+    def actor(self, actor_id: str, items: list[collect.Item]) -> bytes:
+        actor = self.project.actors[actor_id]
+        marking = (
+            collect.highest_marking([i.briefing.marking for i in items]) if items else self.highest
+        )
+        return self.render(
+            f"actors/{actor_id}.html",
+            "site/actor.html",
+            marking,
+            actor.name,
+            actor=actor,
+            other_names=views.other_names(actor),
+            roles=views.role_views(actor, self.project),
+            items=[views.item_view(i, self.project) for i in items],
+        )
+
+    def timeline(self) -> bytes:
+        items = collect.all_items(self.project)
+        years = [
+            (year, [views.item_view(i, self.project) for i in group])
+            for year, group in itertools.groupby(items, key=lambda i: i.date.start.year)
+        ]
+        return self.render(
+            "timeline.html", "site/timeline.html", self.highest, "Timeline", years=years
+        )
+
+    def sources(self) -> bytes:
+        cited_in = collect.sources_by_briefing(self.project)
+        sources = self.project.sources
+        numbers = {source_id: n for n, source_id in enumerate(sorted(sources), 1)}
+        entries = [
+            views.SourceEntry(
+                note.source_id,
+                note,
+                tuple(sources[c] for c in sources[note.source_id].cites if c in sources),
+                tuple(collect.ref(self.project, b) for b in cited_in[note.source_id]),
+            )
+            for note in build_endnotes(numbers, sources)
+        ]
+        entries.sort(key=lambda e: (e.note.label.casefold(), e.id))
+        return self.render(
+            "sources.html", "site/sources.html", self.highest, "Sources", sources=entries
+        )
+
+    def not_found(self) -> bytes:
+        url = self.project.settings.site_url
+        return self.render(
+            "404.html",
+            "site/404.html",
+            Tlp.CLEAR,
+            "Page not found",
+            home=f"{url}index.html" if url else "index.html",
+            # Inside <style> nothing is unescaped, so the CSS goes in as it is; only a closing
+            # tag could end the element early.
+            inline_css=Markup(site_css(self.env).replace("</", "<\\/")),
+        )
+
+
+def site_css(env: jinja2.Environment) -> str:
+    """The site stylesheet as written (a project's templates/site/site.css replaces it)."""
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, SITE_CSS)
+    return source
+
+
+def build_pages(released: CeilingResult, env: jinja2.Environment | None = None) -> dict[str, bytes]:
+    """Every page, the stylesheet and the feed of the site, by site-relative path."""
+    env = env or make_environment(released.project.root)
+    return dict(_generate(_Pages(released, env)))
+
+
+def _generate(pages: _Pages) -> Iterator[tuple[str, bytes]]:
+    project = pages.project
+    yield "assets/site.css", site_css(pages.env).encode("utf-8")
+    yield "assets/briefing.css", stylesheet(pages.env).encode("utf-8")
+    yield "index.html", pages.index()
+    for briefing_id in sorted(project.briefings):
+        yield briefing_page_path(briefing_id), pages.briefing(briefing_id)
+    yield "actors.html", pages.actors()
+    for actor_id, items in sorted(collect.items_by_actor(project).items()):
+        yield f"actors/{actor_id}.html", pages.actor(actor_id, items)
+    yield "timeline.html", pages.timeline()
+    yield "sources.html", pages.sources()
+    yield "feed.xml", build_feed(project, collect.newest_first(project))
+    yield "404.html", pages.not_found()
