@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from enum import StrEnum
 from typing import Annotated, Any
@@ -84,15 +85,24 @@ class Tlp(StrEnum):
         }[self.value]
 
 
+def _tlp_letters(value: str) -> str:
+    """'tlp: amber strict' and 'TLP:AMBER+STRICT' both become 'AMBERSTRICT'."""
+    bare = re.sub(r"^\s*TLP(?![A-Z])", "", value.upper())
+    return re.sub(r"[^A-Z]", "", bare)
+
+
 def _tlp_before(value: Any) -> Any:
     if not isinstance(value, str) or value in {t.value for t in Tlp}:
         return value
-    bare = value.strip().upper().removeprefix("TLP:").removeprefix("TLP ").strip()
-    if bare == "WHITE":
+    letters = _tlp_letters(value)
+    if letters == "WHITE":
         raise ValueError(f"'{value}' is the TLP 1.0 name; TLP 2.0 calls it TLP:CLEAR")
     for tlp in Tlp:
-        if tlp.value.removeprefix("TLP:") == bare.replace(" ", ""):
+        if _tlp_letters(tlp.value) == letters:
             raise ValueError(f"'{value}' is not written as FIRST writes it: use {tlp.value}")
+    close = difflib.get_close_matches(value.upper(), [t.value for t in Tlp], n=1, cutoff=0.7)
+    if close:
+        raise ValueError(f"'{value}' is not a TLP 2.0 label; did you mean {close[0]}?")
     choices = ", ".join(t.value for t in Tlp)
     raise ValueError(f"'{value}' is not a TLP 2.0 label; use one of {choices}")
 

@@ -123,6 +123,12 @@ class EdtfDate:
         first, _, second = text.partition("/")
         if not first or not second or first == ".." or second == "..":
             raise DateError(f"'{text}': an interval needs a start and an end date")
+        if not (_POINT.match(first) and _POINT.match(second)):
+            # Most often a date written day/month/year, not an interval: name the whole text.
+            raise DateError(
+                f"'{text}' is not a date in the accepted form (YYYY-MM-DD, YYYY-MM or YYYY, "
+                "or two of them joined by '/' for an interval)"
+            )
         start, end = _parse_point(first), _parse_point(second)
         if start.earliest() > end.latest() or start._first() > end._first():
             raise DateError(f"'{text}': the interval ends before it starts")
@@ -167,6 +173,8 @@ class EdtfDate:
         def validate(value: Any) -> EdtfDate:
             if isinstance(value, EdtfDate):
                 return value
+            if value is None:
+                raise ValueError("a date is required here, but the value is empty")
             if not isinstance(value, str):
                 raise ValueError("a date must be written as text such as 2023-02-04")
             try:

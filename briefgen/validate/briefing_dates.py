@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from briefgen.diagnostics import Report
+from briefgen.model.actors import Role
 from briefgen.model.dates import EdtfDate, format_date
 from briefgen.model.roles import matching_roles, role_held
 from briefgen.validate.context import BriefingContext
@@ -73,6 +74,19 @@ def check_reactions(ctx: BriefingContext, report: Report) -> None:
                 )
 
 
+def _on(value: EdtfDate) -> str:
+    """'on 3 February 2023', 'in January 2023', 'in 2023', as a date's precision allows."""
+    text = format_date(value)
+    return (
+        f"on {text}" if value.start.precision == "day" and not value.is_interval else f"in {text}"
+    )
+
+
+def _inverted(role: Role) -> bool:
+    """A role that ends before it begins; reported with the actor, so not used here."""
+    return bool(role.from_ and role.to and role.to.certainly_before(role.from_))
+
+
 def check_speaker_roles(ctx: BriefingContext, report: Report) -> None:
     """A named speaker held the title given (or some recorded title) on the statement date."""
     actors = ctx.registry.actors
@@ -80,7 +94,7 @@ def check_speaker_roles(ctx: BriefingContext, report: Report) -> None:
         actor = actors.get(statement.speaker) if statement.speaker else None
         if actor is None or actor.kind != "person":
             continue
-        when = format_date(statement.date)
+        when = _on(statement.date)
         if statement.role:
             roles = matching_roles(actor, statement.role)
             if not roles:
@@ -93,6 +107,8 @@ def check_speaker_roles(ctx: BriefingContext, report: Report) -> None:
                 continue
         else:
             roles = list(actor.roles)
+        if any(_inverted(role) for role in roles):
+            continue
         states = {role_held(role, statement.date) for role in roles}
         target = ("statements", i, "role" if statement.role else "speaker")
         if "held" in states:
@@ -100,19 +116,19 @@ def check_speaker_roles(ctx: BriefingContext, report: Report) -> None:
         if statement.role and states == {"not-held"}:
             report.error(
                 ctx.at(*target),
-                f"{actor.name} did not hold the role '{statement.role}' on {when}",
+                f"{actor.name} did not hold the role '{statement.role}' {when}",
                 "check the role's from/to dates in content/actors.yaml",
             )
         elif statement.role:
             report.warning(
                 ctx.at(*target),
-                f"cannot show that {actor.name} held '{statement.role}' on {when}",
+                f"cannot show that {actor.name} held '{statement.role}' {when}",
                 "give the role's from/to dates in content/actors.yaml",
             )
         else:
             report.warning(
                 ctx.at(*target),
-                f"no role of {actor.name} is known to be held on {when}; "
+                f"no role of {actor.name} is known to be held {when}; "
                 "the briefing will print the name without a title",
                 "add the role with its dates in content/actors.yaml",
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from briefgen.diagnostics import Report
 from briefgen.model.common import INLINE_CITATION
 from briefgen.provenance.chains import relayed_by
-from briefgen.validate.context import BriefingContext
+from briefgen.validate.context import BriefingContext, declared_ids
 from briefgen.validate.facts import iter_facts, iter_markdown
 from briefgen.validate.hints import did_you_mean
 
@@ -45,18 +45,24 @@ def check_actor_refs(ctx: BriefingContext, report: Report) -> None:
     for i, statement in enumerate(b.statements):
         if statement.speaker:
             _check_actor(ctx, report, statement.speaker, "statements", i, "speaker")
-        if bool(statement.speaker) == bool(statement.attribution):
+        if statement.speaker and statement.attribution:
+            report.error(
+                ctx.at("statements", i, "attribution", key=True),
+                "a statement has both a speaker and an attribution; give only one",
+                "attribution is for an unnamed speaker, e.g. 'a senior PLO official'",
+            )
+        elif not statement.speaker and not statement.attribution:
             report.error(
                 ctx.at("statements", i, "id"),
-                "a statement needs either a speaker (an actor id) or an attribution, not "
-                + ("both" if statement.speaker else "neither"),
-                "use attribution for an unnamed speaker, e.g. 'a senior PLO official'",
+                "this statement names no one: give a speaker (an actor id) or an attribution",
+                "attribution is for an unnamed speaker, e.g. 'a senior PLO official'",
             )
 
 
 def check_event_refs(ctx: BriefingContext, report: Report) -> None:
     """``reacts_to`` names an event of the same briefing."""
-    event_ids = {e.id for e in ctx.briefing.events}
+    # Events left out for a schema error still count, so that error is not echoed here.
+    event_ids = {e.id for e in ctx.briefing.events} | declared_ids(ctx.file, "events")
     for list_name in ("decisions", "statements"):
         for i, item in enumerate(getattr(ctx.briefing, list_name)):
             if item.reacts_to and item.reacts_to not in event_ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
@@ -55,33 +56,53 @@ def _message(error: Any, vocabulary: set[str]) -> tuple[str, str | None, bool]:
     value = error.get("input")
     last = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
-        return (f"unknown key '{last}'", did_you_mean(last, vocabulary), True)
+        return (f"unknown key '{last}'", _unknown_key_hint(last, vocabulary), True)
     if kind == "missing":
         return (f"missing required key '{last}'", None, False)
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        hint = did_you_mean(str(value), [e.strip(" '") for e in expected.split(",")])
+        hint = did_you_mean(str(value), re.findall(r"'([^']*)'", expected))
         return (f"{_describe(value)} is not allowed here; expected {expected}", hint, False)
     if kind == "value_error":
         return (str(error["msg"]).removeprefix("Value error, "), None, False)
+    message, hint = _type_message(kind, value, str(error["msg"]))
+    return (message, hint, False)
+
+
+def _unknown_key_hint(key: str, vocabulary: set[str]) -> str | None:
+    if key in vocabulary:
+        # A key valid elsewhere in the file: usually a line indented under the wrong parent.
+        return "it is a key of another part of this file; check the indentation of this line"
+    return did_you_mean(key, vocabulary)
+
+
+def _type_message(kind: str, value: Any, pydantic_message: str) -> tuple[str, str | None]:
+    """(message, hint) for a value of the wrong type or shape."""
     if kind in {"string_type", "str_type"}:
-        return (f"expected text, got {_describe(value)}", _quote_hint(value), False)
-    if kind in {"list_type"}:
-        return (f"expected a list, got {_describe(value)}", None, False)
+        if value is None:
+            return ("text is required here, but the value is empty", _NULL_HINT)
+        return (f"expected text, got {_describe(value)}", _quote_hint(value))
+    if kind == "list_type":
+        hint = f"write a list, e.g. [{value}]" if isinstance(value, str) else None
+        return (f"expected a list, got {_describe(value)}", hint)
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return (f"expected a mapping of keys, got {_describe(value)}", None, False)
+        return (f"expected a mapping of keys, got {_describe(value)}", None)
     if kind == "bool_type":
-        return (f"expected true or false, got {_describe(value)}", None, False)
+        return (f"expected true or false, got {_describe(value)}", None)
     if kind == "too_short":
-        return ("must not be empty", None, False)
+        return ("must not be empty", "give at least one item")
+    if kind == "url_scheme":
+        return (f"{_describe(value)} is not a web address", "only http:// and https:// are allowed")
     if kind.startswith("url"):
-        return (f"{_describe(value)} is not a valid URL: {error['msg']}", None, False)
-    return (f"{error['msg']} (got {_describe(value)})", None, False)
+        return (f"{_describe(value)} is not a complete URL", "write it in full: https://host/path")
+    return (f"{pydantic_message} (got {_describe(value)})", None)
+
+
+# An empty value, '~' and 'null' all read as nothing; say how to keep them as characters.
+_NULL_HINT = "write the text; put '~' or 'null' in quotes if you mean those characters"
 
 
 def _quote_hint(value: Any) -> str | None:
-    if value is None:
-        return "write the text, or put '~' in quotes if you mean the character"
     if isinstance(value, bool):
         return f"put it in quotes ('{str(value).lower()}') if you mean the word"
     return None
