@@ -9,6 +9,7 @@ from briefgen.diagnostics import Location, Report
 from briefgen.load import ProjectFiles, load_project_files
 from briefgen.model import Actor, Briefing, Project, ProjectSettings, Source
 from briefgen.model.common import SLUG_PATTERN
+from briefgen.provenance import verify
 from briefgen.validate import briefing_dates, briefing_refs, briefing_sources
 from briefgen.validate.context import (
     BriefingContext,
@@ -90,6 +91,7 @@ def validate_project(root: Path) -> tuple[Project | None, Report]:
     for ctx in contexts:
         for check in BRIEFING_CHECKS:
             check(ctx, report)
+    quote_status = verify.check_quotes(root, registry, contexts, report)
     complete = all(not (c.replaced or c.kept) for c in contexts)
     complete = complete and not files.unreadable and len(contexts) == len(files.briefings)
     if registry.sources_readable and complete:
@@ -104,5 +106,6 @@ def validate_project(root: Path) -> tuple[Project | None, Report]:
         actors=registry.actors,
         sources=registry.sources,
         briefings={ctx.briefing_id: ctx.briefing for ctx in contexts},
+        quote_status=quote_status,
     )
     return project, report
