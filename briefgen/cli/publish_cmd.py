@@ -1,0 +1,87 @@
+"""``briefgen publish``: the static site of the briefings at or below the publish ceiling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from briefgen.cli.common import print_diagnostics, resolve_project, summary_line
+from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK, UserError
+
+if TYPE_CHECKING:
+    from briefgen.model import Project
+
+DEFAULT_OUT = Path("output") / "site"
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the site to [default: output/site in the project].",
+)
+@click.option("--no-pdf", is_flag=True, help="Leave out the PDF editions (a faster draft).")
+@click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print problems only.")
+def publish(path: Path | None, out: Path | None, no_pdf: bool, strict: bool, quiet: bool) -> int:
+    """Write the static site of the project in PATH (default: here) to output/site/.
+
+    \b
+    Only briefings marked at or below publish_ceiling in briefgen.yaml
+    (default TLP:CLEAR) are published; the others are withheld, with
+    everything only they mention (actors, sources), and the command says
+    which and why. The site has an index, a page per briefing with its PDF
+    and Markdown, a page per actor, a timeline, the sources, an Atom feed
+    and a 404 page. Links are relative: open output/site/index.html from
+    disk, or serve the folder from any address.
+
+    \b
+    The folder is replaced as a whole, and only once everything was built:
+    a failed publish leaves the previous site as it was.
+
+    \b
+    Exit codes: 0 written, 1 content errors or a page could not be built,
+    2 usage or no project found, 3 internal error.
+    """
+    from briefgen.validate import validate_project
+
+    root = resolve_project(path)
+    project, report = validate_project(root)
+    print_diagnostics(report, "text", strict=strict, verbose=False)
+    if project is None or report.failed(strict):
+        click.echo(
+            f"briefgen publish: {summary_line(report, strict=strict)}; nothing written", err=True
+        )
+        return EXIT_CONTENT
+    target = out if out is not None else root / DEFAULT_OUT
+    return _build_and_write(project, target, pdf=not no_pdf, quiet=quiet)
+
+
+def _build_and_write(project: Project, target: Path, *, pdf: bool, quiet: bool) -> int:
+    from briefgen.site.publish import SiteBuildError, SiteOutputError, build_site, write_site
+
+    def progress(message: str) -> None:
+        if not quiet:
+            click.echo(f"  {message}", err=True)
+
+    try:
+        site = build_site(project, pdf=pdf, progress=progress)
+        write_site(site.files, target)
+    except SiteOutputError as exc:
+        raise UserError(str(exc)) from None
+    except SiteBuildError as exc:
+        click.echo(f"briefgen publish: {exc}; the previous site is unchanged", err=True)
+        return EXIT_CONTENT
+    for item in site.withheld:
+        click.echo(f"withheld {item.briefing_id}: {item.reason}", err=True)
+    if not quiet:
+        released = site.released.project
+        click.echo(
+            f"briefgen publish: {len(released.briefings)} briefing(s) published, "
+            f"{len(site.withheld)} withheld; {len(site.files)} files in {target}",
+            err=True,
+        )
+    return EXIT_OK

@@ -1,0 +1,147 @@
+"""Build the whole site (pages, feed, PDF and Markdown editions) and write it atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from briefgen.model import Project, Tlp
+from briefgen.render import TemplateError, make_environment, render_markdown
+from briefgen.site.ceiling import CeilingResult, Withheld, apply_ceiling
+from briefgen.site.pages import build_pages
+
+# Files that show a folder is a site briefgen wrote, and so may be replaced as a whole.
+SITE_MARKERS = ("index.html", "assets/site.css")
+Progress = Callable[[str], None]
+
+
+class SiteOutputError(Exception):
+    """The output folder cannot be (re)written: the message says why."""
+
+
+class SiteBuildError(Exception):
+    """A page or edition could not be made (a template error, a failed PDF)."""
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    """Every file of a site, by site-relative path, and what the ceiling withheld."""
+
+    files: dict[str, bytes]
+    released: CeilingResult
+
+    @property
+    def withheld(self) -> tuple[Withheld, ...]:
+        """The briefings left out, each with its marking and the ceiling."""
+        return self.released.withheld
+
+
+def edition_paths(briefing_id: str) -> tuple[str, str]:
+    """Site-relative paths of a briefing's PDF and Markdown editions."""
+    return f"briefings/{briefing_id}.pdf", f"briefings/{briefing_id}.md"
+
+
+def editions(
+    released: CeilingResult,
+    env: jinja2.Environment,
+    *,
+    pdf: bool = True,
+    progress: Progress | None = None,
+) -> dict[str, bytes]:
+    """The PDF and Markdown editions of every released briefing, from the filtered project."""
+    project = released.project
+    files: dict[str, bytes] = {}
+    for briefing_id in sorted(project.briefings):
+        pdf_path, md_path = edition_paths(briefing_id)
+        files[md_path] = render_markdown(project, briefing_id, env=env).encode("utf-8")
+        if pdf:
+            if progress:
+                progress(f"PDF {briefing_id}")
+            files[pdf_path] = render_pdf_bytes(project, briefing_id, env)
+    return files
+
+
+def render_pdf_bytes(project: Project, briefing_id: str, env: jinja2.Environment) -> bytes:
+    """One briefing's PDF (WeasyPrint is imported only when a PDF is wanted)."""
+    from briefgen.pdf import PdfError, render_pdf
+
+    try:
+        return render_pdf(project, briefing_id, env=env)
+    except PdfError as exc:
+        raise SiteBuildError(f"PDF of {briefing_id}: {exc}") from exc
+
+
+def build_site(
+    project: Project,
+    *,
+    ceiling: Tlp | None = None,
+    pdf: bool = True,
+    progress: Progress | None = None,
+) -> SiteBuild:
+    """The site of ``project``: the publish ceiling is applied first, then everything is built.
+
+    Raises :class:`SiteBuildError` when a page or edition cannot be made.
+    """
+    released = apply_ceiling(project, ceiling)
+    env = make_environment(project.root)
+    try:
+        files = build_pages(released, env)
+        files.update(editions(released, env, pdf=pdf, progress=progress))
+    except TemplateError as exc:
+        raise SiteBuildError(str(exc)) from exc
+    return SiteBuild(dict(sorted(files.items())), released)
+
+
+def _check_replaceable(out: Path) -> None:
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise SiteOutputError(f"{out} exists and is not a folder")
+    if any(out.iterdir()) and not all((out / marker).is_file() for marker in SITE_MARKERS):
+        raise SiteOutputError(
+            f"{out} is not empty and does not look like a site briefgen wrote; "
+            "choose another --out folder (briefgen replaces the whole folder)"
+        )
+
+
+def write_site(files: dict[str, bytes], out: Path) -> None:
+    """Write ``files`` as the folder ``out``, replacing its previous content all at once.
+
+    Everything is written into a new folder beside ``out`` first; only when that succeeded is
+    it swapped in. A failure leaves the previous site as it was.
+    """
+    out = out.resolve()
+    _check_replaceable(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        for relative, data in files.items():
+            target = staging.joinpath(*relative.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is meant to be read
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        staging.rename(out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    retired.rmdir()
+    out.rename(retired)
+    try:
+        staging.rename(out)
+    except BaseException:
+        retired.rename(out)  # put the previous site back
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
