@@ -12,7 +12,7 @@ import sys
 import click
 
 from briefgen import __version__
-from briefgen.cli import init_cmd, new_cmd, publish_cmd, schema_cmd, validate_cmd
+from briefgen.cli import build_cmd, init_cmd, new_cmd, publish_cmd, schema_cmd, validate_cmd
 from briefgen.cli.errors import run_guarded
 
 HELP = """Validated, sourced briefing notes from hand-curated YAML facts.
@@ -38,6 +38,7 @@ cli.add_command(init_cmd.init)
 cli.add_command(new_cmd.new)
 cli.add_command(validate_cmd.validate)
 cli.add_command(schema_cmd.schema)
+cli.add_command(build_cmd.build)
 cli.add_command(publish_cmd.publish)
 
 

@@ -88,7 +88,7 @@ def render_html(
     view = view or build_view(project, briefing_id)
     css = stylesheet(env) if embed_css and not css_href else None
     return render_template(
-        env, PAGE_TEMPLATE, view=view, project=project, css=css, css_href=css_href
+        env, PAGE_TEMPLATE, view=view, project=project, css=css, css_href=css_href, contents=True
     )
 
 

@@ -31,6 +31,7 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _UNSAFE_INLINE_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?\s*(?!https?:|mailto:)[^)]*\)")
 _UNSAFE_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?\s*(?!https?:|mailto:)\S.*$", re.MULTILINE)
+_SPACED_CITATION = re.compile(r"[ \t\n]*" + INLINE_CITATION.pattern)
 # Something that an HTML-aware Markdown viewer would take as a tag or comment.
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
@@ -96,7 +97,8 @@ def to_html(text: str, numbers: CitationNumbers, *, inline: bool = False) -> Mar
         number = numbers.numbers.get(match[1])
         return str(citation_marker_html(number)) if number else str(escape(match[0]))
 
-    return Markup(INLINE_CITATION.sub(replace, html))
+    # "text [@id]." prints as "text¹." (a superscript needs no space before it).
+    return Markup(_SPACED_CITATION.sub(replace, html))
 
 
 def to_markdown(text: str, numbers: CitationNumbers) -> str:

@@ -1,0 +1,180 @@
+"""``briefgen build``: validate, then write PDF, HTML and Markdown for each briefing."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from briefgen.cli.common import print_diagnostics, resolve_project, summary_line
+from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK, UserError
+
+ALL_FORMATS = ("pdf", "html", "md")
+# A progress bar only helps when there is something to wait for.
+PROGRESS_THRESHOLD = 3
+
+
+def parse_formats(values: tuple[str, ...]) -> tuple[str, ...]:
+    """'pdf,html' and repeated --format options as a tuple in canonical order."""
+    wanted = {part.strip().lower() for value in values for part in value.split(",") if part.strip()}
+    unknown = sorted(wanted - set(ALL_FORMATS))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown format {', '.join(unknown)}; choose from pdf, html, md",
+            param_hint="--format",
+        )
+    return tuple(f for f in ALL_FORMATS if f in wanted) or ALL_FORMATS
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr, shown only for more than a few briefings on a terminal."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+        self.task: Any = None
+
+    def start(self, total: int) -> None:
+        if self.quiet or total <= PROGRESS_THRESHOLD or not sys.stderr.isatty():
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(
+            TextColumn("building"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task("", total=total)
+
+    def advance(self, briefing_id: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=briefing_id)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _harfbuzz_note(formats: tuple[str, ...]) -> None:
+    if "pdf" not in formats:
+        return
+    from briefgen.pdf import HARFBUZZ_NOTE, harfbuzz_subset_missing
+
+    if harfbuzz_subset_missing():
+        click.echo(HARFBUZZ_NOTE, err=True)
+
+
+def _summary(result: Any, root: Path, elapsed: float, verbose: bool) -> None:
+    for item in result.written:
+        if verbose:
+            state = "wrote" if item.changed else "unchanged"
+            click.echo(f"{state} {_shown(item.path, root)} ({item.size:,} bytes)", err=True)
+    changed = sum(1 for w in result.written if w.changed)
+    briefings = len({w.briefing_id for w in result.written})
+    unchanged = len(result.written) - changed
+    extra = f", {unchanged} unchanged" if unchanged else ""
+    folders = sorted({_shown(w.path.parent.parent, root) for w in result.written}) or ["-"]
+    click.echo(
+        f"briefgen build: wrote {changed} file(s){extra} for {briefings} briefing(s) "
+        f"in {', '.join(folders)} ({elapsed:.1f} s)",
+        err=True,
+    )
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="LIST",
+    help="Formats to write, comma-separated: pdf,html,md (default: all three).",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="ID",
+    help="Build only this briefing (repeat for more). Default: every briefing.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (default: output/ in the project).",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: build nothing on any.")
+@click.option("-q", "--quiet", is_flag=True, help="Print problems only: no progress, no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print notes and every file written.")
+def build(
+    path: Path | None,
+    formats: tuple[str, ...],
+    only: tuple[str, ...],
+    out_dir: Path | None,
+    strict: bool,
+    quiet: bool,
+    verbose: bool,
+) -> int:
+    """Validate the project in PATH (default: here), then write each briefing.
+
+    \b
+    Output: output/<id>/briefing.pdf, briefing.html and briefing.md.
+    The content is validated first; with any error (or, under --strict, any
+    warning) nothing is written. Each file is written to a temporary file and
+    renamed into place, so a failed or interrupted build leaves the previous
+    outputs whole. Files whose bytes did not change are left alone.
+
+    \b
+    Examples:
+      briefgen build                       everything, into output/
+      briefgen build --format pdf --only pa-coordination-2023-02
+      briefgen build --out /tmp/preview -v
+
+    \b
+    Exit codes: 0 all written, 1 content errors or a briefing failed to
+    render, 2 usage or no project found, 3 internal error.
+    """
+    # Imported here so that other commands (validate) never load the renderers.
+    from briefgen.build import BuildOptions
+    from briefgen.build import build as run_build
+
+    chosen = parse_formats(formats)
+    root = resolve_project(path)
+    options = BuildOptions(chosen, tuple(only), out_dir, strict)
+    started = time.perf_counter()
+    bar = _ProgressBar(quiet)
+    try:
+        result = run_build(root, options, bar.advance, bar.start)
+    except KeyError as exc:
+        known = ", ".join(sorted(p.stem for p in (root / "content" / "briefings").glob("*.yaml")))
+        raise UserError(f"no briefing '{exc.args[0]}' in {root} (briefings: {known})") from None
+    finally:
+        bar.close()
+    print_diagnostics(result.report, "text", strict=strict, verbose=verbose)
+    if not result.valid:
+        click.echo(
+            f"briefgen build: {summary_line(result.report, strict=strict)}; nothing written",
+            err=True,
+        )
+        return EXIT_CONTENT
+    for briefing_id, message in sorted(result.failures.items()):
+        click.echo(f"{briefing_id}: error: {message} (previous outputs kept)", err=True)
+    if not quiet:
+        _harfbuzz_note(chosen)
+        _summary(result, root, time.perf_counter() - started, verbose)
+    return EXIT_OK if result.ok else EXIT_CONTENT
