@@ -70,14 +70,19 @@ def date_filter(value: EdtfDate | str) -> str:
     return format_date(value if isinstance(value, EdtfDate) else EdtfDate.parse(value))
 
 
+def _numbers(citations: Any) -> list[int]:
+    # Two citations of one source (say, different paragraphs) show its number once.
+    return list(dict.fromkeys(c.number for c in citations))
+
+
 def cite_filter(citations: Any) -> Markup:
     """``{{ fact.citations | cite }}``: superscript endnote numbers for HTML."""
-    return Markup("").join(citation_marker_html(c.number) for c in citations)
+    return Markup("").join(citation_marker_html(n) for n in _numbers(citations))
 
 
 def cite_md_filter(citations: Any) -> str:
     """``{{ fact.citations | cite_md }}``: endnote numbers as ``[1][3]`` for Markdown."""
-    return "".join(f"[{c.number}]" for c in citations)
+    return "".join(f"[{n}]" for n in _numbers(citations))
 
 
 @pass_context
