@@ -17,6 +17,7 @@ from briefgen.validate.context import (
     declared_ids,
     registry_readable,
 )
+from briefgen.validate.facts import FACT_LISTS
 from briefgen.validate.registry_rules import build_registry, check_actors, check_sources
 from briefgen.validate.schema import parse_file, parse_items, parse_salvaging
 
@@ -32,6 +33,11 @@ BRIEFING_CHECKS = (
     briefing_dates.check_reactions,
     briefing_dates.check_speaker_roles,
     briefing_sources.check_single_origin,
+)
+
+# Top-level briefing keys whose values may cite sources, directly or inline as [@id].
+CITING_KEYS = frozenset(
+    {*FACT_LISTS, "summary", "background", "outlook", "information_gaps", "recommendations"}
 )
 
 # Stand-ins for invalid top-level briefing values, so cross-checks can still run; checks that
@@ -81,6 +87,11 @@ def _parse_briefings(
     return contexts
 
 
+def _lost_citations(ctx: BriefingContext) -> bool:
+    """True when a schema error left out part of the briefing that may cite sources."""
+    return bool((set(ctx.kept) | ctx.replaced) & CITING_KEYS)
+
+
 def validate_project(root: Path) -> tuple[Project | None, Report]:
     """Load and check the project at ``root``; the Project is None when there are errors."""
     report = Report()
@@ -92,10 +103,10 @@ def validate_project(root: Path) -> tuple[Project | None, Report]:
         for check in BRIEFING_CHECKS:
             check(ctx, report)
     quote_status = verify.check_quotes(root, registry, contexts, report)
-    complete = all(not (c.replaced or c.kept) for c in contexts)
+    complete = all(not _lost_citations(c) for c in contexts)
     complete = complete and not files.unreadable and len(contexts) == len(files.briefings)
     if registry.sources_readable and complete:
-        # Only when every briefing parsed: otherwise sources would look unused by mistake.
+        # Only when every citation was read: otherwise sources would look unused by mistake.
         used = briefing_sources.cited_sources(contexts)
         briefing_sources.check_unused_sources(registry, used, report)
     if settings is None or report.failed():

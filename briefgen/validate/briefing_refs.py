@@ -122,7 +122,7 @@ def check_inline_citations(ctx: BriefingContext, report: Report) -> None:
 def check_purpose(ctx: BriefingContext, report: Report) -> None:
     """A briefing for decision recommends; one for information does not."""
     b = ctx.briefing
-    if "purpose" in ctx.replaced:
+    if {"purpose", "recommendations"} & ctx.replaced:
         return
     if b.purpose == "decision" and not b.recommendations:
         report.error(

@@ -71,11 +71,14 @@ def check_sources(registry: Registry, report: Report) -> None:
             report.error(
                 where(source.id, "id"),
                 f"source '{source.id}' has no url",
-                "give its url, or set citation_only: true when there is none (e.g. a broadcast)",
+                "give its url, or set citation_only: true when it has none, "
+                "as for a radio broadcast",
             )
         if source.url is not None and source.citation_only:
             report.error(
-                where(source.id, "citation_only"), "a source with a url is not citation-only"
+                where(source.id, "citation_only"),
+                "a source with a url is not citation-only",
+                "remove citation_only, or the url if the source cannot be reached online",
             )
         if source.accessed and source.accessed.certainly_before(source.published):
             report.error(
@@ -125,7 +128,8 @@ def _walk(
     path.append(node)
     on_path.add(node)
     for cited in registry.sources[node].cites:
-        _walk(cited, path, on_path, done, registry, report)
+        if cited != node:  # citing itself is reported on its own, in check_sources
+            _walk(cited, path, on_path, done, registry, report)
     on_path.discard(node)
     path.pop()
     done.add(node)

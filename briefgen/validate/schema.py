@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any, TypeVar, get_args
 
@@ -117,13 +118,41 @@ def parse_file(loaded: LoadedFile, model: type[ModelT], report: Report) -> Model
     try:
         return model.model_validate(loaded.data)
     except ValidationError as exc:
-        vocabulary = _field_names(model)
-        for error in exc.errors():
-            loc: YamlPath = tuple(error["loc"])
-            message, hint, at_key = _message(error, vocabulary)
-            where = loc if error["type"] != "missing" else loc[:-1]
-            report.error(loaded.locate(where, key=at_key), message, hint, code="schema")
+        _report_errors(loaded, (), exc, _field_names(model), report)
         return None
+
+
+def _misspelt(errors: list[Any], vocabulary: set[str]) -> set[YamlPath]:
+    """Paths of missing keys that an unknown key next to them is a misspelling of.
+
+    'titel:' gives both "unknown key 'titel'" and "missing required key 'title'"; the first,
+    with its did-you-mean hint, says it all, so the second is left out.
+    """
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    explained: set[YamlPath] = set()
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] != "extra_forbidden" or not loc:
+            continue
+        for candidate in difflib.get_close_matches(str(loc[-1]), list(vocabulary), cutoff=0.6):
+            if (*loc[:-1], candidate) in missing:
+                explained.add((*loc[:-1], candidate))
+    return explained
+
+
+def _report_errors(
+    loaded: LoadedFile, prefix: YamlPath, exc: ValidationError, vocabulary: set[str], report: Report
+) -> None:
+    """Report every pydantic error of a value found at ``prefix`` in ``loaded``."""
+    errors = exc.errors()
+    explained = _misspelt(errors, vocabulary)
+    for error in errors:
+        if tuple(error["loc"]) in explained:
+            continue
+        loc: YamlPath = (*prefix, *error["loc"])
+        message, hint, at_key = _message(error, vocabulary)
+        where = loc if error["type"] != "missing" else loc[:-1]
+        report.error(loaded.locate(where, key=at_key), message, hint, code="schema")
 
 
 def parse_items(
@@ -137,12 +166,13 @@ def parse_items(
     if not isinstance(data, dict):
         report.error(loaded.locate(()), f"the file must hold a mapping with '{key}:' at the top")
         return []
-    for extra in sorted(set(data) - {key}):
-        hint = did_you_mean(extra, [key])
+    hints = {extra: did_you_mean(extra, [key]) for extra in sorted(set(data) - {key})}
+    for extra, hint in hints.items():
         report.error(loaded.locate((extra,), key=True), f"unknown key '{extra}'", hint)
     items = data.get(key)
     if key not in data:
-        report.error(loaded.locate(()), f"missing required key '{key}'")
+        if not any(hints.values()):  # else the misspelt key's hint already says it
+            report.error(loaded.locate(()), f"missing required key '{key}'")
         return []
     if not isinstance(items, list):
         report.error(loaded.locate((key,)), f"'{key}' must be a list, not {_describe(items)}")
@@ -159,11 +189,7 @@ def _parse_list(
         try:
             valid.append((index, model.model_validate(item)))
         except ValidationError as exc:
-            for error in exc.errors():
-                loc: YamlPath = (key, index, *error["loc"])
-                message, hint, at_key = _message(error, vocabulary)
-                where = loc if error["type"] != "missing" else loc[:-1]
-                report.error(loaded.locate(where, key=at_key), message, hint, code="schema")
+            _report_errors(loaded, (key, index), exc, vocabulary, report)
     return valid
 
 
@@ -199,6 +225,7 @@ def parse_salvaging(
             replaced.add(key)
         else:
             salvaged.pop(key, None)
+            replaced.add(key)
     for key, indices in kept.items():
         salvaged[key] = [data[key][i] for i in indices]
     try:
