@@ -12,7 +12,15 @@ import sys
 import click
 
 from briefgen import __version__
-from briefgen.cli import build_cmd, init_cmd, new_cmd, publish_cmd, schema_cmd, validate_cmd
+from briefgen.cli import (
+    build_cmd,
+    init_cmd,
+    new_cmd,
+    publish_cmd,
+    schema_cmd,
+    serve_cmd,
+    validate_cmd,
+)
 from briefgen.cli.errors import run_guarded
 
 HELP = """Validated, sourced briefing notes from hand-curated YAML facts.
@@ -40,6 +48,7 @@ cli.add_command(validate_cmd.validate)
 cli.add_command(schema_cmd.schema)
 cli.add_command(build_cmd.build)
 cli.add_command(publish_cmd.publish)
+cli.add_command(serve_cmd.serve)
 
 
 def main() -> None:
