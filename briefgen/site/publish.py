@@ -9,10 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from briefgen.model import Project, Tlp
-from briefgen.render import TemplateError, make_environment, render_markdown
+from briefgen.render import TemplateError, make_environment
 from briefgen.site.ceiling import CeilingResult, Withheld, apply_ceiling
 from briefgen.site.pages import build_pages
 
@@ -48,33 +46,36 @@ def edition_paths(briefing_id: str) -> tuple[str, str]:
 
 
 def editions(
-    released: CeilingResult,
-    env: jinja2.Environment,
-    *,
-    pdf: bool = True,
-    progress: Progress | None = None,
+    released: CeilingResult, *, pdf: bool = True, progress: Progress | None = None
 ) -> dict[str, bytes]:
-    """The PDF and Markdown editions of every released briefing, from the filtered project."""
+    """The PDF and Markdown editions of every released briefing, via the build pipeline.
+
+    They are rendered from the filtered project, like every other file of the site.
+    """
     project = released.project
     files: dict[str, bytes] = {}
     for briefing_id in sorted(project.briefings):
+        if progress and pdf:
+            progress(f"PDF {briefing_id}")
         pdf_path, md_path = edition_paths(briefing_id)
-        files[md_path] = render_markdown(project, briefing_id, env=env).encode("utf-8")
+        outputs = render_edition(project, briefing_id, ("pdf", "md") if pdf else ("md",))
+        files[md_path] = outputs["md"]
         if pdf:
-            if progress:
-                progress(f"PDF {briefing_id}")
-            files[pdf_path] = render_pdf_bytes(project, briefing_id, env)
+            files[pdf_path] = outputs["pdf"]
     return files
 
 
-def render_pdf_bytes(project: Project, briefing_id: str, env: jinja2.Environment) -> bytes:
-    """One briefing's PDF (WeasyPrint is imported only when a PDF is wanted)."""
-    from briefgen.pdf import PdfError, render_pdf
+def render_edition(
+    project: Project, briefing_id: str, formats: tuple[str, ...]
+) -> dict[str, bytes]:
+    """The requested formats ('pdf', 'md') of one briefing, from ``briefgen.build``."""
+    from briefgen.build import FILE_NAMES, BuildError, render_briefing
 
     try:
-        return render_pdf(project, briefing_id, env=env)
-    except PdfError as exc:
-        raise SiteBuildError(f"PDF of {briefing_id}: {exc}") from exc
+        outputs = render_briefing(project, briefing_id, formats)
+    except BuildError as exc:
+        raise SiteBuildError(f"{briefing_id}: {exc}") from exc
+    return {fmt: outputs[FILE_NAMES[fmt]] for fmt in formats}
 
 
 def build_site(
@@ -92,7 +93,7 @@ def build_site(
     env = make_environment(project.root)
     try:
         files = build_pages(released, env)
-        files.update(editions(released, env, pdf=pdf, progress=progress))
+        files.update(editions(released, pdf=pdf, progress=progress))
     except TemplateError as exc:
         raise SiteBuildError(str(exc)) from exc
     return SiteBuild(dict(sorted(files.items())), released)

@@ -101,7 +101,7 @@ class Preview:
     def pdf(self, briefing_id: str) -> bytes | None:
         """The PDF of a published briefing, made on first request of each build."""
         from briefgen.site.ceiling import CeilingResult
-        from briefgen.site.publish import render_pdf_bytes
+        from briefgen.site.publish import render_edition
 
         with self._lock:
             released = self._released
@@ -110,10 +110,8 @@ class Preview:
             if briefing_id not in released.project.briefings:
                 return None
             if briefing_id not in self._pdfs:
-                from briefgen.render import make_environment
-
-                env = make_environment(released.project.root)
-                self._pdfs[briefing_id] = render_pdf_bytes(released.project, briefing_id, env)
+                pdf = render_edition(released.project, briefing_id, ("pdf",))["pdf"]
+                self._pdfs[briefing_id] = pdf
             return self._pdfs[briefing_id]
 
 
@@ -154,6 +152,8 @@ def _content_type(path: str) -> str:
 def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     """A request handler class bound to ``preview``."""
 
+    from briefgen.site.publish import SiteBuildError
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "briefgen-preview"
 
@@ -178,7 +178,12 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 self._send(HTTPStatus.OK, error_page(errors, version), "text/html; charset=utf-8")
                 return
             if data is None and relative.startswith("briefings/") and relative.endswith(".pdf"):
-                data = preview.pdf(relative.removeprefix("briefings/").removesuffix(".pdf"))
+                try:
+                    data = preview.pdf(relative.removeprefix("briefings/").removesuffix(".pdf"))
+                except SiteBuildError as exc:
+                    page = error_page([str(exc)], version)
+                    self._send(HTTPStatus.INTERNAL_SERVER_ERROR, page, "text/html; charset=utf-8")
+                    return
             status = HTTPStatus.OK
             if data is None:
                 status, relative = HTTPStatus.NOT_FOUND, "404.html"
