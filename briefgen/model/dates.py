@@ -84,6 +84,12 @@ class DatePoint:
 def _parse_point(text: str) -> DatePoint:
     match = _POINT.match(text)
     if not match:
+        unpadded = re.match(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?([~?%]?)$", text)
+        if unpadded:
+            # Single-digit months and days are the most common slip: show the fixed form.
+            year, month, day, q = unpadded.groups()
+            fixed = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "") + q
+            raise DateError(f"'{text}' needs two-digit months and days: write {fixed}")
         raise DateError(
             f"'{text}' is not a date in the accepted form "
             "(YYYY, YYYY-MM or YYYY-MM-DD, optionally with ~ ? or %)"
