@@ -98,22 +98,33 @@ class Report:
         return sum(1 for d in self.sorted() if d.severity is severity)
 
     def failed(self, strict: bool = False) -> bool:
-        """True when the run must fail: any error, or any warning under ``--strict``."""
-        if self.count(Severity.ERROR):
-            return True
-        return strict and self.count(Severity.WARNING) > 0
+        """True when the run must fail: any error, or under ``--strict`` any warning (or note
+        that ``--strict`` promotes, see STRICT_INFO_CODES)."""
+        return any(d.severity is Severity.ERROR for d in self.promoted(strict))
 
     def promoted(self, strict: bool) -> list[Diagnostic]:
-        """The sorted diagnostics, with warnings shown as errors under ``--strict``."""
+        """The sorted diagnostics, with warnings (and the notes of STRICT_INFO_CODES) shown as
+        errors under ``--strict``."""
         items = self.sorted()
         if not strict:
             return items
         return [
             Diagnostic(d.location, Severity.ERROR, d.message, d.hint, d.code)
-            if d.severity is Severity.WARNING
+            if _promoted_under_strict(d)
             else d
             for d in items
         ]
+
+
+# Notes that --strict turns into errors, like warnings: a direct quote that could not be checked
+# against an archived copy of its source is fine for a draft, not for a strict (CI) run.
+STRICT_INFO_CODES = frozenset({"unverified-quote"})
+
+
+def _promoted_under_strict(d: Diagnostic) -> bool:
+    if d.severity is Severity.WARNING:
+        return True
+    return d.severity is Severity.INFO and d.code in STRICT_INFO_CODES
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -1,16 +1,254 @@
-"""Quote verification: direct quotes and excerpts checked against archived source text."""
+"""Quote verification: direct quotes and excerpts checked against archived source text.
+
+Each direct quote (``kind: quote``) is looked for in the archive of every source it cites
+(``source``, not ``via``: the words are checked where the briefing says it read them). Found in
+at least one and missing from none: verified. Missing from an archive: an error at the quote,
+with the closest passage and the words that differ. No archive to check against (none declared,
+or the file is not on disk): an info ``unverified-quote``, which ``--strict`` turns into an
+error. A citation's ``excerpt`` is checked the same way against its source's archive.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-from briefgen.diagnostics import Report
+from briefgen.diagnostics import Location, Report
 from briefgen.model import QuoteStatus
+from briefgen.model.briefings import Statement
+from briefgen.provenance.archives import (
+    ArchiveError,
+    ArchiveMissingError,
+    extract_text,
+    read_archive_file,
+)
+from briefgen.provenance.match import ArchiveText, Mismatch
 from briefgen.validate.context import BriefingContext, Registry
+from briefgen.validate.facts import iter_facts
+
+UNVERIFIED_QUOTE = "unverified-quote"
+UNVERIFIED_EXCERPT = "unverified-excerpt"
+QUOTE_MISMATCH = "quote-mismatch"
+EXCERPT_MISMATCH = "excerpt-mismatch"
+ARCHIVE_ERROR = "archive"
+ARCHIVE_MISSING = "archive-missing"
+_SHOWN_DIFFERENCES = 3
+_CACHE_SIZE = 32
+# Extracted text by file content: `briefgen sources` validates and then reports, and a long-lived
+# process (serve) re-validates on every save; neither should re-read an unchanged PDF.
+_TEXT_CACHE: dict[tuple[str, bytes], ArchiveText] = {}
+
+Outcome = Literal["verified", "unverified", "failing"]
+
+
+@dataclass(frozen=True)
+class QuoteOutcome:
+    """What became of one direct quote, for the provenance report."""
+
+    briefing_id: str
+    statement_id: str
+    status: Outcome
+    found_in: tuple[str, ...] = ()
+    failed_in: tuple[str, ...] = ()
+    unchecked: tuple[str, ...] = ()
+
+
+@dataclass
+class Archives:
+    """The archives of a project's sources, each checked and read at most once per run."""
+
+    root: Path
+    registry: Registry
+    report: Report
+    texts: dict[str, ArchiveText | None] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def load(self, source_id: str) -> ArchiveText | None:
+        """The searchable text of a source's archive; None (and why, in ``reasons``) if none."""
+        if source_id in self.texts:
+            return self.texts[source_id]
+        text = self._read(source_id)
+        self.texts[source_id] = text
+        return text
+
+    def _read(self, source_id: str) -> ArchiveText | None:
+        source = self.registry.sources.get(source_id)
+        if source is None:
+            self.reasons[source_id] = f"'{source_id}' is not a known source"
+            return None
+        if source.archive is None:
+            self.reasons[source_id] = f"no archived text of '{source_id}' to check it against"
+            return None
+        try:
+            file = read_archive_file(self.root, source.archive)
+            key = (file.path.as_posix(), _digest(file.data))
+            if key not in _TEXT_CACHE:
+                _remember(key, ArchiveText(extract_text(file)))
+            return _TEXT_CACHE[key]
+        except ArchiveError as problem:
+            self._report_problem(source_id, problem)
+            return None
+
+    def _report_problem(self, source_id: str, problem: ArchiveError) -> None:
+        where = self.registry.source_location(source_id, "archive", problem.field)
+        if isinstance(problem, ArchiveMissingError):
+            self.reasons[source_id] = f"the archive of '{source_id}' is not on disk"
+            self.report.info(where, problem.message, problem.hint, code=ARCHIVE_MISSING)
+        else:
+            self.reasons[source_id] = f"the archive of '{source_id}' cannot be used"
+            self.report.error(where, problem.message, problem.hint, code=ARCHIVE_ERROR)
+
+    def holding(self, quote: str, besides: Iterable[str]) -> list[str]:
+        """Other already-read archives that contain the quote: a hint at a mis-cited source."""
+        skip = set(besides)
+        return sorted(
+            source_id
+            for source_id, text in self.texts.items()
+            if text is not None and source_id not in skip and text.contains(quote)
+        )
+
+
+def _digest(data: bytes) -> bytes:
+    import hashlib
+
+    return hashlib.sha256(data).digest()
+
+
+def _remember(key: tuple[str, bytes], text: ArchiveText) -> None:
+    if len(_TEXT_CACHE) >= _CACHE_SIZE:
+        _TEXT_CACHE.pop(next(iter(_TEXT_CACHE)))
+    _TEXT_CACHE[key] = text
 
 
 def check_quotes(
     root: Path, registry: Registry, contexts: list[BriefingContext], report: Report
 ) -> dict[tuple[str, str], QuoteStatus]:
-    """Check every direct quote and excerpt against its sources' archives (being written)."""
-    return {}
+    """Check every direct quote and excerpt; the status of each quote, for the renderers."""
+    outcomes = verify_all(root, registry, contexts, report)
+    return {
+        (o.briefing_id, o.statement_id): "verified" if o.status == "verified" else "unverified"
+        for o in outcomes
+    }
+
+
+def verify_all(
+    root: Path, registry: Registry, contexts: list[BriefingContext], report: Report
+) -> list[QuoteOutcome]:
+    """Check every archive, quote and excerpt of the project; the outcome of each quote."""
+    archives = Archives(root, registry, report)
+    # Every declared archive is checked (path, checksum), cited or not; read in a fixed order,
+    # so that hints naming another archive holding a quote do not depend on file order.
+    for source_id in sorted(registry.sources):
+        if registry.sources[source_id].archive is not None:
+            archives.load(source_id)
+    outcomes = []
+    for ctx in contexts:
+        for index, statement in enumerate(ctx.briefing.statements):
+            if statement.kind == "quote":
+                outcomes.append(_check_statement(ctx, index, statement, archives))
+        _check_excerpts(ctx, archives)
+    return outcomes
+
+
+def _check_statement(
+    ctx: BriefingContext, index: int, statement: Statement, archives: Archives
+) -> QuoteOutcome:
+    where = ctx.at("statements", index, "text")
+    found, failed, unchecked = [], [], []
+    for source_id in dict.fromkeys(c.source for c in statement.sources):
+        text = archives.load(source_id)
+        if text is None:
+            unchecked.append(source_id)
+            continue
+        mismatch = text.find(statement.text)
+        if mismatch is None:
+            found.append(source_id)
+            continue
+        failed.append(source_id)
+        _report_mismatch(where, "quote", statement.text, source_id, mismatch, archives)
+    known = [s for s in unchecked if s in ctx.registry.sources]
+    if not found and not failed and known:
+        reasons = "; ".join(dict.fromkeys(archives.reasons[s] for s in known))
+        archives.report.info(
+            where,
+            f"quote not verified: {reasons}",
+            "it will be marked as unverified; add an archive of the source's text to check "
+            "it (see docs/provenance.md)",
+            code=UNVERIFIED_QUOTE,
+        )
+    status: Outcome = "failing" if failed else "verified" if found else "unverified"
+    return QuoteOutcome(
+        ctx.briefing_id, statement.id, status, tuple(found), tuple(failed), tuple(unchecked)
+    )
+
+
+def _check_excerpts(ctx: BriefingContext, archives: Archives) -> None:
+    for fact in iter_facts(ctx.briefing):
+        for number, citation in enumerate(fact.citations):
+            if citation.excerpt is None:
+                continue
+            where = ctx.at(*fact.path, "sources", number, "excerpt")
+            text = archives.load(citation.source)
+            if text is None:
+                if citation.source in ctx.registry.sources:
+                    archives.report.info(
+                        where,
+                        f"excerpt not verified: {archives.reasons[citation.source]}",
+                        code=UNVERIFIED_EXCERPT,
+                    )
+                continue
+            mismatch = text.find(citation.excerpt)
+            if mismatch is not None:
+                _report_mismatch(
+                    where, "excerpt", citation.excerpt, citation.source, mismatch, archives
+                )
+
+
+def _report_mismatch(
+    where: Location, what: str, words: str, source_id: str, mismatch: Mismatch, archives: Archives
+) -> None:
+    """An error at the quote: what differs from the closest passage, and how to fix it."""
+    display = _archive_display(archives, source_id)
+    message = f"{what} not found in the archive of '{source_id}' ({display}): "
+    message += describe(mismatch)
+    hints = []
+    if mismatch.passage:
+        hints.append(f'closest passage: "{mismatch.passage}"')
+    elsewhere = archives.holding(words, [source_id])
+    if elsewhere:
+        names = ", ".join(f"'{s}'" for s in elsewhere)
+        hints.append(f"it is in the archive of {names}: is that the source to cite?")
+    elif not mismatch.empty and not mismatch.out_of_order:
+        hints.append("copy the words exactly as the source has them, and mark a cut with …")
+    code = QUOTE_MISMATCH if what == "quote" else EXCERPT_MISMATCH
+    archives.report.error(where, message, "; ".join(hints), code=code)
+
+
+def _archive_display(archives: Archives, source_id: str) -> str:
+    source = archives.registry.sources[source_id]
+    return source.archive.path if source.archive else "?"
+
+
+def describe(mismatch: Mismatch) -> str:
+    """The differences between a quote and the closest passage, in words."""
+    if mismatch.empty:
+        return "it has no words to check"
+    if mismatch.out_of_order:
+        return f'"{mismatch.segment}" is in it, but not in this order with the rest of the quote'
+    if not mismatch.passage:
+        return "no passage of it resembles the quote"
+    parts = [_difference(d.quote, d.archive) for d in mismatch.differences]
+    if len(parts) > _SHOWN_DIFFERENCES:
+        extra = len(parts) - _SHOWN_DIFFERENCES
+        parts = [*parts[:_SHOWN_DIFFERENCES], f"{extra} more difference{'s' * (extra > 1)}"]
+    return "; ".join(parts) if parts else "the words match but not as a whole"
+
+
+def _difference(quote: str, archive: str) -> str:
+    if quote and archive:
+        return f'the quote has "{quote}" where the archive has "{archive}"'
+    if quote:
+        return f'the quote has "{quote}", which the archive does not'
+    return f'the archive has "{archive}" here, which the quote leaves out (mark a cut with …)'

@@ -1,0 +1,228 @@
+"""Archived copies of sources: safe paths, checksums, and their text (plain, HTML or PDF).
+
+An archive is a file inside the project (``archive: {path: ..., sha256: ...}`` on a source).
+Its path is relative to the project folder; absolute paths, ``..`` and symbolic links that lead
+outside the project are refused, so content cannot make briefgen read arbitrary files. The PDF
+library is imported only when a PDF archive is read, so ``briefgen validate`` stays light.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import stat
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from briefgen.model.sources import Archive
+
+MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
+MAX_PDF_PAGES = 5000
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+PDF_SUFFIXES = frozenset({".pdf"})
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ArchiveError(Exception):
+    """An archive that cannot be used; ``field`` is the key of ``archive`` to point at."""
+
+    def __init__(self, message: str, hint: str | None = None, field: str = "path") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.field = field
+
+
+class ArchiveMissingError(ArchiveError):
+    """The archive file is not on disk: quotes from the source stay unverified, not failing."""
+
+
+@dataclass(frozen=True)
+class ArchiveFile:
+    """A checked archive: where it is, how it is shown, and its raw bytes."""
+
+    path: Path
+    display: str
+    data: bytes
+
+
+def resolve_archive_path(root: Path, written: str) -> Path:
+    """The absolute path of an archive named ``written``, refusing anything outside ``root``."""
+    if "\x00" in written:
+        raise ArchiveError("archive path contains a NUL character")
+    if "\\" in written:
+        raise ArchiveError(
+            f"archive path '{written}' contains a backslash",
+            "write it with forward slashes, relative to the project folder",
+        )
+    posix = PurePosixPath(written)
+    if posix.is_absolute() or PureWindowsPath(written).is_absolute() or written.startswith("~"):
+        raise ArchiveError(
+            f"archive path '{written}' is absolute; archives must be inside the project",
+            "write it relative to the project folder, e.g. content/archive/report.txt",
+        )
+    if ".." in posix.parts:
+        raise ArchiveError(
+            f"archive path '{written}' uses '..'; archives must be inside the project",
+            "move the file under the project folder, e.g. content/archive/",
+        )
+    base = root.resolve()
+    resolved = (base / posix).resolve()
+    if not resolved.is_relative_to(base):
+        raise ArchiveError(
+            f"archive path '{written}' leads outside the project (through a symbolic link)",
+            "copy the file into the project instead of linking to it",
+        )
+    return resolved
+
+
+def read_archive_file(root: Path, archive: Archive) -> ArchiveFile:
+    """Resolve, stat, size-check, read and checksum an archive. Raises ArchiveError."""
+    path = resolve_archive_path(root, archive.path)
+    display = path.relative_to(root.resolve()).as_posix()
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ArchiveMissingError(
+            f"archive file not found: {display} (quotes from this source are unverified)",
+            "put a copy of the source's text there; see docs/provenance.md",
+        ) from None
+    except OSError as exc:
+        raise ArchiveError(f"cannot read archive {display}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ArchiveError(f"archive {display} is not a regular file")
+    if info.st_size > MAX_ARCHIVE_BYTES:
+        raise ArchiveError(
+            f"archive {display} is {info.st_size / 2**20:.1f} MiB; the limit is "
+            f"{MAX_ARCHIVE_BYTES // 2**20} MiB",
+            "archive only the article's text, e.g. as a .txt file",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArchiveError(f"cannot read archive {display}: {exc.strerror}") from None
+    _check_sha256(archive, data, display)
+    return ArchiveFile(path, display, data)
+
+
+def _check_sha256(archive: Archive, data: bytes, display: str) -> None:
+    if archive.sha256 is None:
+        return
+    expected = archive.sha256.strip().lower().removeprefix("sha256:")
+    actual = hashlib.sha256(data).hexdigest()
+    if not _SHA256.match(expected):
+        raise ArchiveError(
+            f"'{archive.sha256}' is not a SHA-256 checksum (64 hexadecimal digits)",
+            f"the file's checksum is {actual}",
+            field="sha256",
+        )
+    if expected != actual:
+        raise ArchiveError(
+            f"archive {display} does not match its sha256: expected {expected[:12]}…, "
+            f"the file has {actual[:12]}…",
+            f"if this copy is the right one, set sha256: {actual}",
+            field="sha256",
+        )
+
+
+def extract_text(file: ArchiveFile) -> str:
+    """The text of an archive, by its file type. Raises ArchiveError."""
+    suffix = file.path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return _decode(file.data, file.display)
+    if suffix in HTML_SUFFIXES:
+        return html_text(_decode(file.data, file.display))
+    if suffix in PDF_SUFFIXES:
+        return pdf_text(file.data, file.display)
+    raise ArchiveError(
+        f"archive {file.display}: unsupported file type '{suffix or '(none)'}'",
+        "use plain text (.txt), HTML (.html) or PDF (.pdf)",
+    )
+
+
+def _decode(data: bytes, display: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArchiveError(
+            f"archive {display} is not UTF-8 text (byte {exc.start})",
+            "save it as UTF-8",
+        ) from None
+
+
+class _TextParser(HTMLParser):
+    """Collects the visible text of an HTML page, with line breaks at block boundaries."""
+
+    SKIP = frozenset({"script", "style", "noscript", "template", "head", "svg", "math"})
+    BLOCK = frozenset(
+        {
+            *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
+            *("figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header"),
+            *("hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th"),
+            *("tr", "ul"),
+        }
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            self.skipping = 0  # a <head> left open ends where the body begins
+        elif tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    """The visible text of an HTML document (scripts, styles and the head left out)."""
+    parser = _TextParser()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def pdf_text(data: bytes, display: str) -> str:
+    """The text of a PDF, page by page, extracted with pypdf. Raises ArchiveError."""
+    import pypdf  # imported here: only PDF archives need it
+
+    # pypdf logs recoverable oddities of real-world PDFs; they are not the user's problem.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ArchiveError(f"archive {display} is an encrypted PDF", "archive a text copy")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise ArchiveError(f"archive {display} has more than {MAX_PDF_PAGES} pages")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ArchiveError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds of errors on damaged files
+        raise ArchiveError(
+            f"archive {display}: cannot read the PDF ({type(exc).__name__}: {exc})",
+            "archive a text copy (.txt) of the source instead",
+        ) from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise ArchiveError(
+            f"archive {display}: the PDF has no extractable text (a scanned image?)",
+            "archive a text copy (.txt) of the source instead",
+        )
+    return text
