@@ -19,6 +19,7 @@ from briefgen.cli import (
     publish_cmd,
     schema_cmd,
     serve_cmd,
+    sources_cmd,
     validate_cmd,
 )
 from briefgen.cli.errors import run_guarded
@@ -49,6 +50,7 @@ cli.add_command(schema_cmd.schema)
 cli.add_command(build_cmd.build)
 cli.add_command(publish_cmd.publish)
 cli.add_command(serve_cmd.serve)
+cli.add_command(sources_cmd.sources)
 
 
 def main() -> None:

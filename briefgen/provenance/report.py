@@ -1,0 +1,195 @@
+"""The provenance report: for each fact, its citing chains, origins and quote status.
+
+Used by ``briefgen sources``. It works on a leniently parsed project (the same salvaging parse
+that validation does), so that a project with errors still gets a report, failing quotes
+included; the diagnostics themselves come from a normal validation run.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefgen.diagnostics import Location, Report
+from briefgen.load import load_project_files
+from briefgen.model import Citation, ProjectSettings, Source
+from briefgen.provenance.chains import origin
+from briefgen.provenance.verify import Outcome, QuoteOutcome, verify_all
+from briefgen.validate.context import BriefingContext
+from briefgen.validate.facts import iter_facts
+
+_SNIPPET = 60
+
+
+@dataclass(frozen=True)
+class FactProvenance:
+    """One fact: what it is, where it is written, its chains, origins and quote status."""
+
+    label: str
+    location: Location
+    snippet: str
+    chains: tuple[tuple[str, ...], ...]
+    origins: tuple[str, ...]
+    quote: Outcome | None = None
+    judgement: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "fact": self.label,
+            "path": self.location.path,
+            "line": self.location.line,
+            "column": self.location.column,
+            "text": self.snippet,
+            "chains": [list(c) for c in self.chains],
+            "origins": list(self.origins),
+            "independent_origins": len(self.origins),
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class BriefingProvenance:
+    """The provenance of every fact of one briefing."""
+
+    briefing_id: str
+    title: str
+    facts: tuple[FactProvenance, ...]
+
+    def quote_counts(self) -> dict[str, int]:
+        """How many direct quotes are verified, unverified and failing."""
+        counts = {"verified": 0, "unverified": 0, "failing": 0}
+        for fact in self.facts:
+            if fact.quote is not None:
+                counts[fact.quote] += 1
+        return counts
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "briefing": self.briefing_id,
+            "title": self.title,
+            "quotes": self.quote_counts(),
+            "facts": [f.as_dict() for f in self.facts],
+        }
+
+
+def chain(citation: Citation, sources: Mapping[str, Source]) -> tuple[str, ...]:
+    """The sources from the cited one to the fact's origin: ('inn', 'jpost', 'vop').
+
+    With ``via``, the shortest path through ``cites`` from the cited source to it (the sources
+    in between relay it too); without, just the cited source, which is then the origin.
+    """
+    target = origin(citation)
+    if target == citation.source:
+        return (citation.source,)
+    previous: dict[str, str] = {}
+    queue = deque([citation.source])
+    while queue:
+        current = queue.popleft()
+        if current == target:
+            path = [current]
+            while path[-1] != citation.source:
+                path.append(previous[path[-1]])
+            return tuple(reversed(path))
+        for cited in sources[current].cites if current in sources else []:
+            if cited not in previous and cited != citation.source:
+                previous[cited] = current
+                queue.append(cited)
+    return (citation.source, target)  # via not reachable: reported by validation
+
+
+def describe_briefing(
+    ctx: BriefingContext, outcomes: Mapping[str, QuoteOutcome]
+) -> BriefingProvenance:
+    """The provenance of every fact of one briefing, in file order."""
+    sources = ctx.registry.sources
+    facts = []
+    for fact in iter_facts(ctx.briefing):
+        list_name, index = fact.path
+        item = getattr(ctx.briefing, list_name)[index]
+        chains = tuple(dict.fromkeys(chain(c, sources) for c in fact.citations))
+        found = tuple(dict.fromkeys(origin(c) for c in fact.citations))
+        outcome = outcomes.get(item.id) if list_name == "statements" else None
+        facts.append(
+            FactProvenance(
+                label=_label(fact.label, list_name, index, item),
+                location=ctx.at(list_name, index),
+                snippet=_snippet(getattr(item, "title", None) or item.text),
+                chains=chains,
+                origins=found,
+                quote=outcome.status if outcome else None,
+                judgement=list_name in ("key_points", "assessments"),
+            )
+        )
+    return BriefingProvenance(ctx.briefing_id, ctx.briefing.title, tuple(facts))
+
+
+def _label(label: str, list_name: str, index: int, item: Any) -> str:
+    if list_name == "statements":
+        return f"{item.kind} {item.id}"
+    item_id = getattr(item, "id", None)
+    return f"{label} {item_id}" if item_id else f"{label} {index + 1}"
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 1].rstrip() + "…"
+
+
+def project_provenance(root: Path) -> list[BriefingProvenance]:
+    """The provenance report of the project at ``root``, in briefing-id order."""
+    # The salvaging parse of validation, so a project with errors still gets its report. Its
+    # diagnostics are discarded here: the caller shows those of a normal validation run.
+    from briefgen.validate import _parse_briefings, _parse_registry
+    from briefgen.validate.schema import parse_file
+
+    scratch = Report()
+    files = load_project_files(root, scratch)
+    settings = parse_file(files.project, ProjectSettings, scratch) if files.project else None
+    registry = _parse_registry(files, scratch)
+    contexts = _parse_briefings(files, registry, settings, scratch)
+    outcomes = verify_all(root, registry, contexts, scratch)
+    by_briefing: dict[str, dict[str, QuoteOutcome]] = {}
+    for outcome in outcomes:
+        by_briefing.setdefault(outcome.briefing_id, {})[outcome.statement_id] = outcome
+    return [
+        describe_briefing(ctx, by_briefing.get(ctx.briefing_id, {}))
+        for ctx in sorted(contexts, key=lambda c: c.briefing_id)
+    ]
+
+
+def format_report(briefings: list[BriefingProvenance]) -> str:
+    """The report as readable text."""
+    if not briefings:
+        return "No briefings."
+    return "\n\n".join(_format_briefing(b) for b in briefings)
+
+
+def _format_briefing(briefing: BriefingProvenance) -> str:
+    counts = briefing.quote_counts()
+    lines = [
+        f"{briefing.briefing_id}: {briefing.title}",
+        f"  direct quotes: {counts['verified']} verified, {counts['unverified']} unverified, "
+        f"{counts['failing']} failing",
+    ]
+    for fact in briefing.facts:
+        status = f" [{fact.quote}]" if fact.quote else ""
+        lines.append("")
+        lines.append(f"  {fact.label}{status}: {fact.snippet}")
+        lines.append(f"    ({fact.location})")
+        lines.append("    " + _origins_line(fact))
+        lines.extend(f"      {' → '.join(c)}" for c in fact.chains)
+    return "\n".join(lines)
+
+
+def _origins_line(fact: FactProvenance) -> str:
+    count = len(fact.origins)
+    if count == 0:
+        return "no sources"
+    noun = "independent origin" if count == 1 else "independent origins"
+    flag = " (single origin)" if count == 1 and fact.judgement else ""
+    return f"{count} {noun}{flag}: {', '.join(fact.origins)}"
