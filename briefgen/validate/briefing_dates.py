@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from briefgen.diagnostics import Report
-from briefgen.model.actors import Role
+from briefgen.model.actors import Actor, Role
+from briefgen.model.briefings import Statement
 from briefgen.model.dates import EdtfDate, format_date
 from briefgen.model.roles import matching_roles, role_held
 from briefgen.validate.context import BriefingContext
@@ -92,43 +93,42 @@ def check_speaker_roles(ctx: BriefingContext, report: Report) -> None:
     actors = ctx.registry.actors
     for i, statement in enumerate(ctx.briefing.statements):
         actor = actors.get(statement.speaker) if statement.speaker else None
-        if actor is None or actor.kind != "person":
-            continue
-        when = _on(statement.date)
-        if statement.role:
-            roles = matching_roles(actor, statement.role)
-            if not roles:
-                titles = [r.title for r in actor.roles]
-                report.error(
-                    ctx.at("statements", i, "role"),
-                    f"{actor.name} has no role '{statement.role}' in content/actors.yaml",
-                    did_you_mean(statement.role, titles),
-                )
-                continue
-        else:
-            roles = list(actor.roles)
-        if any(_inverted(role) for role in roles):
-            continue
-        states = {role_held(role, statement.date) for role in roles}
-        target = ("statements", i, "role" if statement.role else "speaker")
-        if "held" in states:
-            continue
-        if statement.role and states == {"not-held"}:
-            report.error(
-                ctx.at(*target),
-                f"{actor.name} did not hold the role '{statement.role}' {when}",
-                "check the role's from/to dates in content/actors.yaml",
-            )
-        elif statement.role:
-            report.warning(
-                ctx.at(*target),
-                f"cannot show that {actor.name} held '{statement.role}' {when}",
-                "give the role's from/to dates in content/actors.yaml",
-            )
-        else:
-            report.warning(
-                ctx.at(*target),
-                f"no role of {actor.name} is known to be held {when}; "
-                "the briefing will print the name without a title",
-                "add the role with its dates in content/actors.yaml",
-            )
+        if actor is not None and actor.kind == "person":
+            _check_speaker_role(ctx, report, i, statement, actor)
+
+
+def _check_speaker_role(
+    ctx: BriefingContext, report: Report, i: int, statement: Statement, actor: Actor
+) -> None:
+    when = _on(statement.date)
+    roles = matching_roles(actor, statement.role) if statement.role else list(actor.roles)
+    if statement.role and not roles:
+        report.error(
+            ctx.at("statements", i, "role"),
+            f"{actor.name} has no role '{statement.role}' in content/actors.yaml",
+            did_you_mean(statement.role, [r.title for r in actor.roles]),
+        )
+        return
+    states = {role_held(role, statement.date) for role in roles}
+    if "held" in states or any(_inverted(role) for role in roles):
+        return
+    where = ctx.at("statements", i, "role" if statement.role else "speaker")
+    if statement.role and states == {"not-held"}:
+        report.error(
+            where,
+            f"{actor.name} did not hold the role '{statement.role}' {when}",
+            "check the role's from/to dates in content/actors.yaml",
+        )
+    elif statement.role:
+        report.warning(
+            where,
+            f"cannot show that {actor.name} held '{statement.role}' {when}",
+            "give the role's from/to dates in content/actors.yaml",
+        )
+    else:
+        report.warning(
+            where,
+            f"no role of {actor.name} is known to be held {when}; "
+            "the briefing will print the name without a title",
+            "add the role with its dates in content/actors.yaml",
+        )
