@@ -77,11 +77,14 @@ def _summary(result: Any, root: Path, elapsed: float, verbose: bool) -> None:
         if verbose:
             state = "wrote" if item.changed else "unchanged"
             click.echo(f"{state} {_shown(item.path, root)} ({item.size:,} bytes)", err=True)
+    if not result.written:
+        click.echo(f"briefgen build: nothing written ({elapsed:.1f} s)", err=True)
+        return
     changed = sum(1 for w in result.written if w.changed)
     briefings = len({w.briefing_id for w in result.written})
     unchanged = len(result.written) - changed
     extra = f", {unchanged} unchanged" if unchanged else ""
-    folders = sorted({_shown(w.path.parent.parent, root) for w in result.written}) or ["-"]
+    folders = sorted({_shown(w.path.parent.parent, root) for w in result.written})
     click.echo(
         f"briefgen build: wrote {changed} file(s){extra} for {briefings} briefing(s) "
         f"in {', '.join(folders)} ({elapsed:.1f} s)",

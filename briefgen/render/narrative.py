@@ -89,6 +89,8 @@ def to_html(text: str, numbers: CitationNumbers, *, inline: bool = False) -> Mar
 
     ``inline`` drops the surrounding paragraph of one-paragraph text (for table cells, lists).
     """
+    # Images are never shown (they would be fetched from wherever they point); say so instead.
+    text = _IMAGE.sub(lambda m: f"(image: {m[1]})", text)
     html = sanitise(_markdown_engine().convert(text))
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]

@@ -16,7 +16,7 @@ from briefgen import __version__
 from briefgen.model import Citation, Project
 from briefgen.model.common import INLINE_CITATION
 from briefgen.model.dates import EdtfDate, format_date
-from briefgen.provenance.chains import origins
+from briefgen.provenance.chains import origins, relayed_by
 from briefgen.render import narrative
 from briefgen.render.narrative import CitationNumbers
 from briefgen.render.sources import EndnoteView, build_endnotes, via_label
@@ -165,16 +165,22 @@ class SourceSummary:
     """How many sources the briefing cites, and on how many independent origins it rests."""
 
     cited: int
-    independent: int
+    origins: tuple[str, ...]  # publishers of the independent origins, in endnote order
+
+    @property
+    def independent(self) -> int:
+        """How many independent origins the cited sources go back to."""
+        return len(self.origins)
 
     @property
     def sentence(self) -> str:
         """One sentence for the reader."""
         noun = "source" if self.cited == 1 else "sources"
         origin = "origin" if self.independent == 1 else "origins"
+        names = ", ".join(self.origins)
         return (
-            f"This note cites {self.cited} {noun}; following who reports whom, its facts "
-            f"rest on {self.independent} independent {origin}."
+            f"This note cites {self.cited} {noun}; traced through who reports whom, they go "
+            f"back to {self.independent} independent {origin} ({names})."
         )
 
 
@@ -355,6 +361,17 @@ def _assessments(b: _Builder) -> tuple[AssessmentView, ...]:
     )
 
 
+def _source_summary(b: _Builder, cited: int) -> SourceSummary:
+    """Origins: sources a fact comes from (cited, or relayed via) that relay none of the others."""
+    sources = b.project.sources
+    involved = {o for o in origins(b.all_citations) if o in sources}
+    involved |= {c.source for c in b.all_citations if c.source in sources}
+    roots = [s for s in involved if not (relayed_by(s, sources) & involved)]
+    order = b.numbers.numbers
+    roots.sort(key=lambda s: (order.get(s, len(order) + 1), s))
+    return SourceSummary(cited, tuple(sources[s].publisher for s in roots))
+
+
 def _w3c(value: EdtfDate) -> str:
     point = value.start
     parts = [f"{point.year:04d}"]
@@ -410,5 +427,5 @@ def build_view(project: Project, briefing_id: str) -> BriefingView:
         information_gaps=gaps,
         recommendations=recommendations,
         endnotes=endnotes,
-        source_summary=SourceSummary(len(endnotes), len(origins(b.all_citations))),
+        source_summary=_source_summary(b, len(endnotes)),
     )

@@ -1,0 +1,117 @@
+"""Golden Markdown and HTML, byte-identical rebuilds, and the build command's behaviour.
+
+Golden files live in tests/render/golden/. After an intended change to the output, run
+``BRIEFGEN_UPDATE_GOLDEN=1 pytest tests/render`` and review the diff line by line.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+from tests.render.helpers import (
+    REFERENCE_ID,
+    build,
+    check_golden,
+    copy_fixture,
+    reference_available,
+)
+
+FULL_ID = "water-quotas-2024-03"
+FORMATS = ("briefing.md", "briefing.html", "briefing.pdf")
+
+
+@pytest.fixture(scope="module")
+def full_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_fixture("full", tmp_path_factory.mktemp("full"))
+    return build(project, "--format", "md,html") / FULL_ID
+
+
+def test_golden_full_fixture(full_out: Path) -> None:
+    check_golden("full.md", (full_out / "briefing.md").read_text(encoding="utf-8"))
+    check_golden("full.html", (full_out / "briefing.html").read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(not reference_available(), reason="reference content not written yet")
+def test_golden_reference_briefing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("--format", "md,html", "--only", REFERENCE_ID, "--out", str(out))
+    result = run_cli("build", str(REPO), *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = out / REFERENCE_ID
+    check_golden("reference.md", (folder / "briefing.md").read_text(encoding="utf-8"))
+    check_golden("reference.html", (folder / "briefing.html").read_text(encoding="utf-8"))
+
+
+def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
+    project = copy_fixture("full", tmp_path)
+    first = build(project)
+    kept = tmp_path / "first"
+    shutil.copytree(first, kept)
+    shutil.rmtree(first)
+    second = build(project)
+    for name in FORMATS:
+        assert (kept / FULL_ID / name).read_bytes() == (second / FULL_ID / name).read_bytes()
+
+
+def test_source_date_epoch_sets_modification_date(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    project = copy_fixture("full", tmp_path)
+    out = build(project, "--format", "pdf", env={"SOURCE_DATE_EPOCH": "1709856000"})
+    info = PdfReader(out / FULL_ID / "briefing.pdf").metadata
+    assert info is not None
+    assert info["/ModDate"].startswith("D:20240308")
+    assert info["/CreationDate"] == "D:20240308"
+
+
+def test_rebuild_leaves_unchanged_files_alone(tmp_path: Path) -> None:
+    project = copy_fixture("full", tmp_path)
+    out = build(project, "--format", "md")
+    before = (out / FULL_ID / "briefing.md").stat().st_mtime_ns
+    result = run_cli("build", str(project), "--format", "md", "--out", str(out))
+    assert "1 unchanged" in result.stderr
+    assert (out / FULL_ID / "briefing.md").stat().st_mtime_ns == before
+
+
+def test_errors_write_nothing(tmp_path: Path) -> None:
+    project = copy_fixture("full", tmp_path)
+    briefing = project / "content" / "briefings" / f"{FULL_ID}.yaml"
+    briefing.write_text(briefing.read_text().replace("TLP:AMBER+STRICT", "TLP:WHITE"))
+    result = run_cli("build", str(project))
+    assert result.returncode == 1
+    assert "TLP:CLEAR" in result.stdout  # the diagnostic, as validate prints it
+    assert "nothing written" in result.stderr
+    assert not (project / "output").exists()
+
+
+def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
+    project = copy_fixture("full", tmp_path)
+    briefing = project / "content" / "briefings" / f"{FULL_ID}.yaml"
+    text = briefing.read_text().replace(
+        "sources: [agency-wire-2024-03-06, council-notice-2024-02]",
+        "sources: [agency-wire-2024-03-06]",
+    )
+    briefing.write_text(text)
+    assert run_cli("build", str(project), "--format", "md").returncode == 0
+    assert run_cli("build", str(project), "--format", "md", "--strict").returncode == 1
+
+
+def test_only_and_format(tmp_path: Path) -> None:
+    project = copy_fixture("full", tmp_path)
+    out = build(project, "--only", FULL_ID, "--format", "md")
+    assert sorted(p.name for p in (out / FULL_ID).iterdir()) == ["briefing.md"]
+    unknown = run_cli("build", str(project), "--only", "nope")
+    assert unknown.returncode == 2
+    assert "no briefing 'nope'" in unknown.stderr
+    bad = run_cli("build", str(project), "--format", "docx")
+    assert bad.returncode == 2
+
+
+def test_init_project_builds(tmp_path: Path) -> None:
+    assert run_cli("init", str(tmp_path / "p")).returncode == 0
+    out = build(tmp_path / "p")
+    assert sorted(p.name for p in (out / "example").iterdir()) == sorted(FORMATS)
