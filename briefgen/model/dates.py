@@ -62,12 +62,14 @@ class DatePoint:
     def earliest(self) -> date:
         """The first day this date could mean (qualified dates get some slack)."""
         slack = _SLACK[self.precision] if self.qualified else timedelta(0)
-        return self._first() - slack
+        first = self._first()
+        return first - min(slack, first - date.min)
 
     def latest(self) -> date:
         """The last day this date could mean (qualified dates get some slack)."""
         slack = _SLACK[self.precision] if self.qualified else timedelta(0)
-        return self._last() + slack
+        last = self._last()
+        return last + min(slack, date.max - last)
 
     def iso(self) -> str:
         """The date as written in EDTF."""
@@ -95,6 +97,9 @@ def _parse_point(text: str) -> DatePoint:
             "(YYYY, YYYY-MM or YYYY-MM-DD, optionally with ~ ? or %)"
         )
     year = int(match["year"])
+    if year == 0:
+        # Python's calendar (and every date a briefing could need) starts at year 1.
+        raise DateError(f"'{text}': year 0000 is not supported; years start at 0001")
     month = int(match["month"]) if match["month"] else None
     day = int(match["day"]) if match["day"] else None
     if month is not None and not 1 <= month <= 12:

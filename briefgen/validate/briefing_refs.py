@@ -95,8 +95,13 @@ def check_citations(ctx: BriefingContext, report: Report) -> None:
                 continue
             if citation.source not in ctx.registry.sources:
                 continue  # declared but invalid, or its file unreadable: reported there
-            if citation.via and citation.via not in relayed_by(
-                citation.source, ctx.registry.sources
+            # A chain through a source that failed the schema cannot be followed; that source's
+            # own error is enough, so the via check waits until every source is valid.
+            chains_complete = set(ctx.registry.sources) >= ctx.registry.source_ids
+            if (
+                citation.via
+                and chains_complete
+                and citation.via not in relayed_by(citation.source, ctx.registry.sources)
             ):
                 report.error(
                     ctx.at(*where, "via"),
