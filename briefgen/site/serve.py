@@ -237,6 +237,9 @@ def watch(
         )
     for thread in threads:
         thread.start()
+    # watchfiles gives no "ready" signal; a moment's grace keeps a save made right after the
+    # server reports itself from being missed.
+    time.sleep(0.3)
     return threads
 
 
