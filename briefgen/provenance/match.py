@@ -29,6 +29,8 @@ from briefgen.provenance.normalise import canonical, normalise, token_spans
 _CUT = re.compile(r"\[\s*(?:\.\s*){3}\]|\.\.\.|\[[^\]]*\]")
 _CANDIDATES = 5
 _MAX_SHOWN = 160
+# Below this difflib ratio, a passage is not shown as 'the closest': it is barely related.
+_CLOSE_ENOUGH = 0.5
 
 Span = tuple[str, int, int]
 
@@ -129,16 +131,17 @@ class ArchiveText:
         best: tuple[float, int, int] | None = None
         for start in _candidate_starts(words, [t for t, _, _ in archive]):
             low, high = _aligned_window(words, archive, start)
-            matcher = difflib.SequenceMatcher(None, words, _words(archive, low, high), False)
-            score = matcher.ratio()
+            window = _words(archive, low, high)
+            score = difflib.SequenceMatcher(None, _same_start(words, window), window).ratio()
             if best is None or score > best[0]:
                 best = (score, low, high)
         shown = _show(piece, spans, 0, len(spans))
-        if best is None or best[0] == 0:
+        if best is None or best[0] < _CLOSE_ENOUGH:
+            # Nothing is close: listing the differences from a poor match would only confuse.
             return Mismatch(shown, "", ())
         _, low, high = best
         window = _words(archive, low, high)
-        matcher = difflib.SequenceMatcher(None, words, window, False)
+        matcher = difflib.SequenceMatcher(None, _same_start(words, window), window, False)
         differences = tuple(
             Difference(
                 _show(piece, spans, i1, i2),
@@ -148,6 +151,13 @@ class ArchiveText:
             if tag != "equal"
         )
         return Mismatch(shown, _show(self.normalised, archive, low, high), differences)
+
+
+def _same_start(words: list[str], window: list[str]) -> list[str]:
+    """The quote's words, its first taking the window's case if that is the only difference."""
+    if words and window and words[0] != window[0] and _variants(words)[-1][0] == window[0]:
+        return [window[0], *words[1:]]
+    return words
 
 
 def _words(spans: list[Span], low: int, high: int) -> list[str]:

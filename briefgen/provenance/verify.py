@@ -212,7 +212,7 @@ def _report_mismatch(
     """An error at the quote: what differs from the closest passage, and how to fix it."""
     display = _archive_display(archives, source_id)
     message = f"{what} not found in the archive of '{source_id}' ({display}): "
-    message += describe(mismatch)
+    message += describe(mismatch, what)
     hints = []
     if mismatch.passage:
         hints.append(f'closest passage: "{mismatch.passage}"')
@@ -220,10 +220,12 @@ def _report_mismatch(
     if elsewhere:
         names = ", ".join(f"'{s}'" for s in elsewhere)
         hints.append(f"it is in the archive of {names}: is that the source to cite?")
-    elif not mismatch.empty and not mismatch.out_of_order:
+    elif not mismatch.passage and not mismatch.empty and not mismatch.out_of_order:
+        hints.append(f"check that the {what} cites the source it was read in")
+    elif mismatch.passage:
         hints.append("copy the words exactly as the source has them, and mark a cut with …")
     code = QUOTE_MISMATCH if what == "quote" else EXCERPT_MISMATCH
-    archives.report.error(where, message, "; ".join(hints), code=code)
+    archives.report.error(where, message, "; ".join(hints) or None, code=code)
 
 
 def _archive_display(archives: Archives, source_id: str) -> str:
@@ -231,24 +233,24 @@ def _archive_display(archives: Archives, source_id: str) -> str:
     return source.archive.path if source.archive else "?"
 
 
-def describe(mismatch: Mismatch) -> str:
-    """The differences between a quote and the closest passage, in words."""
+def describe(mismatch: Mismatch, what: str = "quote") -> str:
+    """The differences between a quote (or excerpt: ``what``) and the closest passage."""
     if mismatch.empty:
         return "it has no words to check"
     if mismatch.out_of_order:
-        return f'"{mismatch.segment}" is in it, but not in this order with the rest of the quote'
+        return f'"{mismatch.segment}" is in it, but not in this order with the rest of the {what}'
     if not mismatch.passage:
-        return "no passage of it resembles the quote"
-    parts = [_difference(d.quote, d.archive) for d in mismatch.differences]
+        return f"none of its passages is close to the {what}"
+    parts = [_difference(d.quote, d.archive, what) for d in mismatch.differences]
     if len(parts) > _SHOWN_DIFFERENCES:
         extra = len(parts) - _SHOWN_DIFFERENCES
         parts = [*parts[:_SHOWN_DIFFERENCES], f"{extra} more difference{'s' * (extra > 1)}"]
     return "; ".join(parts) if parts else "the words match but not as a whole"
 
 
-def _difference(quote: str, archive: str) -> str:
+def _difference(quote: str, archive: str, what: str) -> str:
     if quote and archive:
-        return f'the quote has "{quote}" where the archive has "{archive}"'
+        return f'the {what} has "{quote}" where the archive has "{archive}"'
     if quote:
-        return f'the quote has "{quote}", which the archive does not'
-    return f'the archive has "{archive}" here, which the quote leaves out (mark a cut with …)'
+        return f'the {what} has "{quote}", which the archive does not'
+    return f'the archive has "{archive}" here, which the {what} leaves out (mark a cut with …)'
