@@ -116,6 +116,12 @@ def _pdf(project: Project, briefing_id: str, env: jinja2.Environment, view: Brie
         raise BuildError(f"PDF error: {exc}") from exc
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` via a temporary file and a rename; False if it was unchanged."""
     if path.is_file() and path.read_bytes() == data:
@@ -123,6 +129,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); outputs are meant to be shared and published.
+        os.fchmod(fd, 0o666 & ~_current_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
