@@ -12,6 +12,7 @@ from briefgen.model.roles import titles_on
 from briefgen.site.ceiling import briefing_source_ids
 
 ItemKind = Literal["event", "decision", "statement"]
+_KIND_ORDER = {"event": 0, "decision": 1, "statement": 2}
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,8 @@ class Item:
         return format_date(self.date)
 
     def sort_key(self) -> tuple[object, ...]:
-        """Chronological, then stable by briefing and anchor."""
-        return (self.date.sort_key(), self.briefing.id, self.anchor)
+        """Chronological; on one date events, then decisions, then statements (reactions)."""
+        return (self.date.sort_key(), _KIND_ORDER[self.kind], self.briefing.id, self.anchor)
 
 
 def ref(project: Project, briefing_id: str) -> BriefingRef:

@@ -123,22 +123,32 @@ class ItemView:
     text: Markup
     people: tuple[Person, ...]
     titles: dict[str, list[str]]
+    said: Said | None = None
 
     def title_held(self, actor_id: str) -> str:
         """The titles ``actor_id`` held on the fact's date, joined ('' when none is known)."""
         return "; ".join(self.titles.get(actor_id, []))
 
 
-def _said(fact: Statement, project: Project) -> Markup:
-    speaker = project.actors.get(fact.speaker) if fact.speaker else None
-    who = speaker.name if speaker else (fact.attribution or "An unnamed speaker")
+@dataclass(frozen=True)
+class Said:
+    """What a statement says, by whom and where; quotes keep their quotation marks."""
+
+    speaker: Person | None
+    attribution: str | None
+    medium: str
+    words: str
+    is_quote: bool
+
+
+def _said(fact: Statement, project: Project, titles: dict[str, list[str]]) -> Said:
+    speaker = None
+    if fact.speaker and fact.speaker in project.actors:
+        name = project.actors[fact.speaker].name
+        speaker = Person(fact.speaker, name, tuple(titles.get(fact.speaker, [])))
     words = f"“{fact.text.strip()}”" if fact.kind == "quote" else fact.text.strip()
-    tag = "q" if fact.kind == "quote" else "span"
-    # A quote is marked up as one; the typographic quotation marks are in the text itself,
-    # so the q element is styled without its own (see site.css).
-    return Markup('<p><strong>{}</strong> ({}): <{} class="said">{}</{}></p>').format(
-        who, fact.medium, Markup(tag), words, Markup(tag)
-    )
+    attribution = None if speaker else (fact.attribution or "an unnamed speaker")
+    return Said(speaker, attribution, fact.medium, words, fact.kind == "quote")
 
 
 def _fact_html(fact: Event | Decision | Statement, project: Project) -> Markup:
@@ -155,7 +165,7 @@ def _fact_html(fact: Event | Decision | Statement, project: Project) -> Markup:
             STATUS_LABELS[fact.status], format_date(fact.status_as_of)
         )
         return plain_html(fact.text) + status
-    return _said(fact, project)
+    return Markup("")  # statements are laid out by the template, from ItemView.said
 
 
 def item_view(item: Item, project: Project) -> ItemView:
@@ -174,6 +184,7 @@ def item_view(item: Item, project: Project) -> ItemView:
         _fact_html(item.fact, project),
         people,
         item.titles,
+        _said(item.fact, project, item.titles) if isinstance(item.fact, Statement) else None,
     )
 
 
