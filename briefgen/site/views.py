@@ -206,19 +206,29 @@ class OtherName:
     dir: str
 
 
+def _when(value: EdtfDate) -> str:
+    # An interval start or end means "some time in this range", not "during all of it".
+    if value.end is None:
+        return format_date(value)
+    first, last = format_date(EdtfDate(value.start)), format_date(EdtfDate(value.end))
+    return f"some time between {first} and {last}"
+
+
+def role_span(start: EdtfDate | None, end: EdtfDate | None) -> str:
+    """'from January 2015 until December 2021', 'from 2019; still held', 'start not known'."""
+    begin = f"from {_when(start)}" if start else "start not known"
+    return f"{begin} until {_when(end)}" if end else f"{begin}; still held"
+
+
 def role_views(actor: Actor, project: Project) -> list[RoleView]:
     """The actor's roles, earliest first, for the actor page."""
-
-    def span(start: EdtfDate | None, end: EdtfDate | None) -> str:
-        begin = format_date(start) if start else "start not known"
-        return f"{begin} – {format_date(end) if end else 'present'}"
 
     def key(role: Role) -> tuple[date, date]:
         return role.from_.sort_key() if role.from_ else (date.min, date.min)
 
     ordered = sorted(actor.roles, key=key)
     return [
-        RoleView(r.title, project.actors.get(r.organization or ""), span(r.from_, r.to))
+        RoleView(r.title, project.actors.get(r.organization or ""), role_span(r.from_, r.to))
         for r in ordered
     ]
 
