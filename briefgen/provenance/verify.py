@@ -10,6 +10,7 @@ error. A citation's ``excerpt`` is checked the same way against its source's arc
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from briefgen.model import QuoteStatus
 from briefgen.model.briefings import Statement
 from briefgen.provenance.archives import (
     ArchiveError,
+    ArchiveFile,
     ArchiveMissingError,
     extract_text,
     read_archive_file,
@@ -62,18 +64,17 @@ class Archives:
     root: Path
     registry: Registry
     report: Report
+    files: dict[str, ArchiveFile | None] = field(default_factory=dict)
     texts: dict[str, ArchiveText | None] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
 
-    def load(self, source_id: str) -> ArchiveText | None:
-        """The searchable text of a source's archive; None (and why, in ``reasons``) if none."""
-        if source_id in self.texts:
-            return self.texts[source_id]
-        text = self._read(source_id)
-        self.texts[source_id] = text
-        return text
+    def check(self, source_id: str) -> ArchiveFile | None:
+        """The checked file (path, size, checksum) of a source's archive; None if unusable."""
+        if source_id not in self.files:
+            self.files[source_id] = self._check(source_id)
+        return self.files[source_id]
 
-    def _read(self, source_id: str) -> ArchiveText | None:
+    def _check(self, source_id: str) -> ArchiveFile | None:
         source = self.registry.sources.get(source_id)
         if source is None:
             self.reasons[source_id] = f"'{source_id}' is not a known source"
@@ -82,14 +83,29 @@ class Archives:
             self.reasons[source_id] = f"no archived text of '{source_id}' to check it against"
             return None
         try:
-            file = read_archive_file(self.root, source.archive)
-            key = (file.path.as_posix(), _digest(file.data))
-            if key not in _TEXT_CACHE:
-                _remember(key, ArchiveText(extract_text(file)))
-            return _TEXT_CACHE[key]
+            return read_archive_file(self.root, source.archive)
         except ArchiveError as problem:
             self._report_problem(source_id, problem)
             return None
+
+    def load(self, source_id: str) -> ArchiveText | None:
+        """The searchable text of a source's archive; None (and why, in ``reasons``) if none."""
+        if source_id not in self.texts:
+            self.texts[source_id] = self._extract(source_id)
+        return self.texts[source_id]
+
+    def _extract(self, source_id: str) -> ArchiveText | None:
+        file = self.check(source_id)
+        if file is None:
+            return None
+        key = (file.path.as_posix(), hashlib.sha256(file.data).digest())
+        if key not in _TEXT_CACHE:
+            try:
+                _remember(key, ArchiveText(extract_text(file)))
+            except ArchiveError as problem:
+                self._report_problem(source_id, problem)
+                return None
+        return _TEXT_CACHE[key]
 
     def _report_problem(self, source_id: str, problem: ArchiveError) -> None:
         where = self.registry.source_location(source_id, "archive", problem.field)
@@ -101,19 +117,16 @@ class Archives:
             self.report.error(where, problem.message, problem.hint, code=ARCHIVE_ERROR)
 
     def holding(self, quote: str, besides: Iterable[str]) -> list[str]:
-        """Other already-read archives that contain the quote: a hint at a mis-cited source."""
+        """Other archives that contain the quote: a hint at a mis-cited source."""
+        # Only on failure: read every declared archive (in a fixed order), cited or not.
+        for source_id in sorted(self.files):
+            self.load(source_id)
         skip = set(besides)
         return sorted(
             source_id
             for source_id, text in self.texts.items()
             if text is not None and source_id not in skip and text.contains(quote)
         )
-
-
-def _digest(data: bytes) -> bytes:
-    import hashlib
-
-    return hashlib.sha256(data).digest()
 
 
 def _remember(key: tuple[str, bytes], text: ArchiveText) -> None:
@@ -138,11 +151,12 @@ def verify_all(
 ) -> list[QuoteOutcome]:
     """Check every archive, quote and excerpt of the project; the outcome of each quote."""
     archives = Archives(root, registry, report)
-    # Every declared archive is checked (path, checksum), cited or not; read in a fixed order,
-    # so that hints naming another archive holding a quote do not depend on file order.
+    # Every declared archive's path and checksum are checked, cited or not; its text is
+    # extracted only when a quote or excerpt needs it (or, once one fails, to find the source
+    # that holds it).
     for source_id in sorted(registry.sources):
         if registry.sources[source_id].archive is not None:
-            archives.load(source_id)
+            archives.check(source_id)
     outcomes = []
     for ctx in contexts:
         for index, statement in enumerate(ctx.briefing.statements):
@@ -174,8 +188,8 @@ def _check_statement(
         archives.report.info(
             where,
             f"quote not verified: {reasons}",
-            "it will be marked as unverified; add an archive of the source's text to check "
-            "it (see docs/provenance.md)",
+            "it will be marked as unverified; to check it, give the source a usable archive of "
+            "its text: see docs/provenance.md",
             code=UNVERIFIED_QUOTE,
         )
     status: Outcome = "failing" if failed else "verified" if found else "unverified"
