@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping
 
 from briefgen.model import Citation, Source
@@ -29,6 +30,31 @@ def origin(citation: Citation) -> str:
 def origins(citations: Iterable[Citation]) -> set[str]:
     """Distinct origins of a fact's citations: its number of independent sources."""
     return {origin(c) for c in citations}
+
+
+def citation_chain(citation: Citation, sources: Mapping[str, Source]) -> tuple[str, ...]:
+    """The sources from the cited one to the fact's origin: ('inn', 'jpost', 'vop').
+
+    With ``via``, the shortest path through ``cites`` from the cited source to it (the sources
+    in between relay it too); without, just the cited source, which is then the origin.
+    """
+    target = origin(citation)
+    if target == citation.source:
+        return (citation.source,)
+    previous: dict[str, str] = {}
+    queue = deque([citation.source])
+    while queue:
+        current = queue.popleft()
+        if current == target:
+            path = [current]
+            while path[-1] != citation.source:
+                path.append(previous[path[-1]])
+            return tuple(reversed(path))
+        for cited in sources[current].cites if current in sources else []:
+            if cited not in previous and cited != citation.source:
+                previous[cited] = current
+                queue.append(cited)
+    return (citation.source, target)  # via not reachable: reported by validation
 
 
 def chain_label(source: Source, sources: Mapping[str, Source]) -> str:

@@ -7,7 +7,6 @@ included; the diagnostics themselves come from a normal validation run.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +14,8 @@ from typing import Any
 
 from briefgen.diagnostics import Location, Report
 from briefgen.load import load_project_files
-from briefgen.model import Citation, ProjectSettings, Source
-from briefgen.provenance.chains import origin
+from briefgen.model import ProjectSettings
+from briefgen.provenance.chains import citation_chain, origin
 from briefgen.provenance.verify import Outcome, QuoteOutcome, verify_all
 from briefgen.validate.context import BriefingContext
 from briefgen.validate.facts import iter_facts
@@ -77,31 +76,6 @@ class BriefingProvenance:
         }
 
 
-def chain(citation: Citation, sources: Mapping[str, Source]) -> tuple[str, ...]:
-    """The sources from the cited one to the fact's origin: ('inn', 'jpost', 'vop').
-
-    With ``via``, the shortest path through ``cites`` from the cited source to it (the sources
-    in between relay it too); without, just the cited source, which is then the origin.
-    """
-    target = origin(citation)
-    if target == citation.source:
-        return (citation.source,)
-    previous: dict[str, str] = {}
-    queue = deque([citation.source])
-    while queue:
-        current = queue.popleft()
-        if current == target:
-            path = [current]
-            while path[-1] != citation.source:
-                path.append(previous[path[-1]])
-            return tuple(reversed(path))
-        for cited in sources[current].cites if current in sources else []:
-            if cited not in previous and cited != citation.source:
-                previous[cited] = current
-                queue.append(cited)
-    return (citation.source, target)  # via not reachable: reported by validation
-
-
 def describe_briefing(
     ctx: BriefingContext, outcomes: Mapping[str, QuoteOutcome]
 ) -> BriefingProvenance:
@@ -111,7 +85,7 @@ def describe_briefing(
     for fact in iter_facts(ctx.briefing):
         list_name, index = fact.path
         item = getattr(ctx.briefing, list_name)[index]
-        chains = tuple(dict.fromkeys(chain(c, sources) for c in fact.citations))
+        chains = tuple(dict.fromkeys(citation_chain(c, sources) for c in fact.citations))
         found = tuple(dict.fromkeys(origin(c) for c in fact.citations))
         outcome = outcomes.get(item.id) if list_name == "statements" else None
         facts.append(
