@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.diagnostics import Location, Report
-from briefgen.load import load_project_files
-from briefgen.model import ProjectSettings
 from briefgen.provenance.chains import citation_chain, origin
 from briefgen.provenance.verify import Outcome, QuoteOutcome, verify_all
 from briefgen.validate.context import BriefingContext
@@ -118,15 +116,12 @@ def project_provenance(root: Path) -> list[BriefingProvenance]:
     """The provenance report of the project at ``root``, in briefing-id order."""
     # The salvaging parse of validation, so a project with errors still gets its report. Its
     # diagnostics are discarded here: the caller shows those of a normal validation run.
-    from briefgen.validate import _parse_briefings, _parse_registry
-    from briefgen.validate.schema import parse_file
+    from briefgen.validate import parse_project
 
     scratch = Report()
-    files = load_project_files(root, scratch)
-    settings = parse_file(files.project, ProjectSettings, scratch) if files.project else None
-    registry = _parse_registry(files, scratch)
-    contexts = _parse_briefings(files, registry, settings, scratch)
-    outcomes = verify_all(root, registry, contexts, scratch)
+    parsed = parse_project(root, scratch)
+    contexts = parsed.contexts
+    outcomes = verify_all(root, parsed.registry, contexts, scratch)
     by_briefing: dict[str, dict[str, QuoteOutcome]] = {}
     for outcome in outcomes:
         by_briefing.setdefault(outcome.briefing_id, {})[outcome.statement_id] = outcome

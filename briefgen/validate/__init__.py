@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.diagnostics import Location, Report
@@ -92,13 +93,39 @@ def _lost_citations(ctx: BriefingContext) -> bool:
     return bool((set(ctx.kept) | ctx.replaced) & CITING_KEYS)
 
 
-def validate_project(root: Path) -> tuple[Project | None, Report]:
-    """Load and check the project at ``root``; the Project is None when there are errors."""
-    report = Report()
+@dataclass
+class ParsedProject:
+    """Every file of a project parsed as far as it goes, before cross-checks.
+
+    Parts that failed the schema are left out (or stood in for, see PLACEHOLDERS), so reports
+    such as ``briefgen sources`` can still describe a project that has errors.
+    """
+
+    files: ProjectFiles
+    settings: ProjectSettings | None
+    registry: Registry
+    contexts: list[BriefingContext]
+
+
+def parse_project(root: Path, report: Report) -> ParsedProject:
+    """Load and parse every file under ``root``, recording schema problems in ``report``."""
     files = load_project_files(root, report)
     settings = parse_file(files.project, ProjectSettings, report) if files.project else None
     registry = _parse_registry(files, report)
     contexts = _parse_briefings(files, registry, settings, report)
+    return ParsedProject(files, settings, registry, contexts)
+
+
+def validate_project(root: Path) -> tuple[Project | None, Report]:
+    """Load and check the project at ``root``; the Project is None when there are errors."""
+    report = Report()
+    parsed = parse_project(root, report)
+    files, settings, registry, contexts = (
+        parsed.files,
+        parsed.settings,
+        parsed.registry,
+        parsed.contexts,
+    )
     for ctx in contexts:
         for check in BRIEFING_CHECKS:
             check(ctx, report)
