@@ -64,3 +64,31 @@ def test_new_makes_a_valid_briefing_and_never_overwrites(tmp_path: Path) -> None
     again = run_cli("new", "talks-2024", cwd=project)
     assert again.returncode == 2
     assert "already exists" in again.stderr
+
+
+CRASHING = """
+import sys, click
+from briefgen.cli.errors import run_guarded
+
+@click.command()
+def boom() -> None:
+    raise RuntimeError("simulated bug")
+
+sys.exit(run_guarded(boom))
+"""
+
+
+def test_a_bug_gives_exit_3_a_saved_traceback_and_none_on_screen(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {"TMPDIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", CRASHING], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 3
+    assert "internal error (RuntimeError: simulated bug)" in result.stderr
+    assert "Traceback" not in result.stderr
+    (saved,) = tmp_path.glob("briefgen-crash-*.txt")
+    assert "Traceback" in saved.read_text()
+    assert str(saved) in result.stderr

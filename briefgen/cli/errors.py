@@ -13,7 +13,6 @@ EXIT_CONTENT = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
-REPORT_URL = "https://github.com/briefgen/briefgen/issues"
 
 
 class UserError(click.ClickException):
@@ -50,7 +49,8 @@ def run_guarded(command: click.Command) -> int:
         click.echo(
             f"briefgen: internal error ({type(exc).__name__}: {exc}).\n"
             f"This is a bug in briefgen, not in your content. The details are in {saved};\n"
-            f"please report it at {REPORT_URL} with that file attached.",
+            "please report it to the briefgen maintainers (the project's issue tracker) "
+            "with that file attached.",
             err=True,
         )
         return EXIT_INTERNAL
