@@ -32,6 +32,7 @@ sources.yaml, briefings/*.yaml). Typical use:
   briefgen init my-desk        make a project that builds at once
   briefgen validate            check every fact, date, quote and marking
   briefgen build               write PDF, HTML and Markdown to output/
+  briefgen publish             write the static site to output/site/
 
 Exit codes: 0 ok, 1 content errors, 2 usage, 3 internal error, 130 interrupted.
 """
