@@ -139,16 +139,23 @@ class Said:
     medium: str
     words: str
     is_quote: bool
+    # A direct quote not matched against an archived copy of its source is marked as such,
+    # on every page that shows it, as in the briefing itself.
+    unverified: bool = False
 
 
-def _said(fact: Statement, project: Project, titles: dict[str, list[str]]) -> Said:
+def _said(
+    fact: Statement, project: Project, titles: dict[str, list[str]], briefing_id: str
+) -> Said:
     speaker = None
     if fact.speaker and fact.speaker in project.actors:
         name = project.actors[fact.speaker].name
         speaker = Person(fact.speaker, name, tuple(titles.get(fact.speaker, [])))
     words = f"“{fact.text.strip()}”" if fact.kind == "quote" else fact.text.strip()
     attribution = None if speaker else (fact.attribution or "an unnamed speaker")
-    return Said(speaker, attribution, fact.medium, words, fact.kind == "quote")
+    is_quote = fact.kind == "quote"
+    verified = project.quote_status.get((briefing_id, fact.id)) == "verified"
+    return Said(speaker, attribution, fact.medium, words, is_quote, is_quote and not verified)
 
 
 def _fact_html(fact: Event | Decision | Statement, project: Project) -> Markup:
@@ -184,7 +191,9 @@ def item_view(item: Item, project: Project) -> ItemView:
         _fact_html(item.fact, project),
         people,
         item.titles,
-        _said(item.fact, project, item.titles) if isinstance(item.fact, Statement) else None,
+        _said(item.fact, project, item.titles, item.briefing.id)
+        if isinstance(item.fact, Statement)
+        else None,
     )
 
 
