@@ -7,16 +7,36 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
+
+
+EMPTY_VALUE_MESSAGE = "the value is empty ('~', 'null' or nothing)"
 
 
 class StrictModel(BaseModel):
     """Base of every content model: unknown keys are errors and values are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_null(cls, value: Any) -> Any:
+        # YAML reads '~', 'null' and an empty value as null. Silently treating that as "not
+        # given" would hide a half-finished entry, so an empty value is an error everywhere;
+        # an optional key is left out instead.
+        if value is None:
+            raise ValueError(EMPTY_VALUE_MESSAGE)
+        return value
 
 
 def _check_slug(value: str) -> str:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from briefgen.diagnostics import Report
 from briefgen.load import LoadedFile, YamlPath
+from briefgen.model.common import EMPTY_VALUE_MESSAGE
 from briefgen.validate.hints import did_you_mean
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -64,6 +65,8 @@ def _message(error: Any, vocabulary: set[str]) -> tuple[str, str | None, bool]:
         expected = error.get("ctx", {}).get("expected", "")
         hint = did_you_mean(str(value), re.findall(r"'([^']*)'", expected))
         return (f"{_describe(value)} is not allowed here; expected {expected}", hint, False)
+    if kind == "value_error" and EMPTY_VALUE_MESSAGE in str(error["msg"]):
+        return (f"'{last}' is empty ('~', 'null' or nothing is no value in YAML)", _NULL_HINT, True)
     if kind == "value_error":
         return (str(error["msg"]).removeprefix("Value error, "), None, False)
     message, hint = _type_message(kind, value, str(error["msg"]))
@@ -100,7 +103,9 @@ def _type_message(kind: str, value: Any, pydantic_message: str) -> tuple[str, st
 
 
 # An empty value, '~' and 'null' all read as nothing; say how to keep them as characters.
-_NULL_HINT = "write the text; put '~' or 'null' in quotes if you mean those characters"
+_NULL_HINT = (
+    "give a value, or leave an optional key out; put '~' or 'null' in quotes to mean the characters"
+)
 
 
 def _quote_hint(value: Any) -> str | None:
