@@ -23,6 +23,7 @@ import jinja2
 
 from briefgen.model import Project
 from briefgen.render.environment import TemplateError, make_environment, render_template
+from briefgen.render.narrative import join_adjacent_citations
 from briefgen.render.sources import EndnoteView
 from briefgen.render.view import (
     ActorView,
@@ -66,7 +67,8 @@ def render_body(
 ) -> str:
     """The briefing body as an HTML fragment (an ``<article>``), for embedding in a page."""
     view = view or build_view(project, briefing_id)
-    return render_template(_env(project, env), BODY_TEMPLATE, view=view, project=project)
+    html = render_template(_env(project, env), BODY_TEMPLATE, view=view, project=project)
+    return join_adjacent_citations(html)
 
 
 def render_html(
@@ -87,9 +89,10 @@ def render_html(
     env = _env(project, env)
     view = view or build_view(project, briefing_id)
     css = stylesheet(env) if embed_css and not css_href else None
-    return render_template(
+    html = render_template(
         env, PAGE_TEMPLATE, view=view, project=project, css=css, css_href=css_href, contents=True
     )
+    return join_adjacent_citations(html)
 
 
 def render_markdown(

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from briefgen.model import Project
 from briefgen.model.dates import EdtfDate, format_date
 from briefgen.model.roles import titles_on
-from briefgen.render.narrative import citation_marker_html
+from briefgen.render.narrative import citation_group_html
 
 TEMPLATES_DIR = "templates"
 _TEMPLATE_SUFFIXES = (".html", ".md", ".css", ".txt", ".xml", ".j2")
@@ -71,13 +71,14 @@ def date_filter(value: EdtfDate | str) -> str:
 
 
 def _numbers(citations: Any) -> list[int]:
-    # Two citations of one source (say, different paragraphs) show its number once.
-    return list(dict.fromkeys(c.number for c in citations))
+    # Two citations of one source (say, different paragraphs) show its number once; numbers
+    # in order, as a reader expects of "[1][3]".
+    return sorted({c.number for c in citations})
 
 
 def cite_filter(citations: Any) -> Markup:
-    """``{{ fact.citations | cite }}``: superscript endnote numbers for HTML."""
-    return Markup("").join(citation_marker_html(n) for n in _numbers(citations))
+    """``{{ fact.citations | cite }}``: superscript endnote numbers for HTML, as "1,3"."""
+    return citation_group_html(_numbers(citations))
 
 
 def cite_md_filter(citations: Any) -> str:

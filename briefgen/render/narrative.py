@@ -8,11 +8,13 @@ the source's endnote number, which :class:`CitationNumbers` assigns by first use
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from briefgen.model.common import INLINE_CITATION
@@ -29,9 +31,20 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 # Markdown images; link destinations and reference definitions with a scheme other than the
 # safe ones.
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_UNSAFE_INLINE_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?\s*(?!https?:|mailto:)[^)]*\)")
+_SAFE_HREF = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+# The destination may hold one level of parentheses: [x](javascript:alert('x')).
+_UNSAFE_INLINE_LINK = re.compile(
+    r"\[([^\]]*)\]\(\s*<?\s*(?!https?:|mailto:)[^()]*(?:\([^()]*\)[^()]*)*\)"
+)
 _UNSAFE_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?\s*(?!https?:|mailto:)\S.*$", re.MULTILINE)
-_SPACED_CITATION = re.compile(r"[ \t\n]*" + INLINE_CITATION.pattern)
+# A run of inline citations, each with the whitespace before it: "text [@a] [@b]".
+_CITATION_RUN = re.compile(r"(?:[ \t\n]*" + INLINE_CITATION.pattern + r")+")
+_SPACED_CITATION = re.compile(r"([ \t\n]*)" + INLINE_CITATION.pattern)
+# Two marker groups with nothing between them (a field ending in a citation, then the fact's
+# own citations): merged into one, so they print "2,3" and never "23".
+_GROUP = r'<sup class="cite">(?:,?<a href="#note-\d+" aria-label="endnote \d+">\d+</a>)+</sup>'
+_ADJACENT_GROUPS = re.compile(f"(?:{_GROUP}){{2,}}")
+_GROUP_NUMBER = re.compile(r'href="#note-(\d+)"')
 # Something that an HTML-aware Markdown viewer would take as a tag or comment.
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
@@ -55,12 +68,27 @@ class CitationNumbers:
                 self.cite(source_id)
 
 
+class _UnsafeLinksAsText(Treeprocessor):
+    """A link to anything but http(s) or mailto becomes its text (a ``<span>``).
+
+    The sanitiser would drop such an ``href`` anyway, but leave an ``<a rel=…>`` without one,
+    which is invalid HTML; here the link goes before the sanitiser sees it.
+    """
+
+    def run(self, root: Element) -> None:
+        for link in root.iter("a"):
+            if not _SAFE_HREF.match(link.get("href", "")):
+                link.tag = "span"
+                link.attrib.clear()
+
+
 def _markdown_engine() -> markdown.Markdown:
     engine = markdown.Markdown(extensions=["sane_lists"], output_format="html")
     # python-markdown passes raw HTML through; without these two processors it is escaped
     # and shown as the text the author typed.
     engine.preprocessors.deregister("html_block")
     engine.inlinePatterns.deregister("html")
+    engine.treeprocessors.register(_UnsafeLinksAsText(engine), "unsafe_links", 0)
     return engine
 
 
@@ -76,11 +104,33 @@ def sanitise(html: str) -> str:
     )
 
 
+def citation_link_html(number: int) -> str:
+    """One endnote reference link (without its superscript)."""
+    return f'<a href="#note-{number}" aria-label="endnote {number}">{number}</a>'
+
+
+def citation_group_html(numbers: Iterable[int]) -> Markup:
+    """Adjacent endnote references as one superscript, in number order: ``1,3``.
+
+    The commas are in the markup, not in CSS, so a comma appears only between adjacent
+    numbers and never between two markers that have text between them.
+    """
+    links = ",".join(citation_link_html(n) for n in sorted(set(numbers)))
+    return Markup(f'<sup class="cite">{links}</sup>' if links else "")
+
+
 def citation_marker_html(number: int) -> Markup:
     """The superscript endnote reference used in HTML and PDF."""
-    return Markup(
-        f'<sup class="cite"><a href="#note-{number}" aria-label="endnote {number}">'
-        f"{number}</a></sup>"
+    return citation_group_html([number])
+
+
+def join_adjacent_citations(html: str) -> str:
+    """Merge marker groups that touch into one group, with a comma between their numbers.
+
+    Content cannot forge the pattern: the sanitiser drops ``class`` from ``<sup>``.
+    """
+    return _ADJACENT_GROUPS.sub(
+        lambda m: citation_group_html(int(n) for n in _GROUP_NUMBER.findall(m[0])), html
     )
 
 
@@ -95,12 +145,23 @@ def to_html(text: str, numbers: CitationNumbers, *, inline: bool = False) -> Mar
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
 
-    def replace(match: re.Match[str]) -> str:
-        number = numbers.numbers.get(match[1])
-        return str(citation_marker_html(number)) if number else str(escape(match[0]))
-
     # "text [@id]." prints as "text¹." (a superscript needs no space before it).
-    return Markup(_SPACED_CITATION.sub(replace, html))
+    return Markup(_CITATION_RUN.sub(lambda m: _citation_run_html(m[0], numbers), html))
+
+
+def _citation_run_html(run: str, numbers: CitationNumbers) -> str:
+    """'[@a] [@b][@nope]' as one marker group for the known ids; unknown ones stay as text."""
+    parts: list[str] = []
+    group: list[int] = []
+    for match in _SPACED_CITATION.finditer(run):
+        number = numbers.numbers.get(match[2])
+        if number:
+            group.append(number)
+            continue
+        parts += [citation_group_html(group), escape(match[0])]
+        group = []
+    parts.append(citation_group_html(group))
+    return "".join(parts)
 
 
 def to_markdown(text: str, numbers: CitationNumbers) -> str:

@@ -45,6 +45,22 @@ def build(project: Path, *args: str, env: dict[str, str] | None = None) -> Path:
     return out
 
 
+def reference_copy(tmp_path: Path) -> Path:
+    """A copy of the repository's own project without ``content/archive/`` and ``output/``.
+
+    A developer may keep the report's text in content/archive/ (git-ignored, see
+    docs/provenance.md), which turns the reference quotes from 'unverified' to verified; the
+    tests must not depend on whether that copy is in place, so they build this copy instead.
+    """
+    target = tmp_path / "reference"
+    target.mkdir()
+    shutil.copy(REPO / "briefgen.yaml", target / "briefgen.yaml")
+    shutil.copytree(REPO / "content", target / "content", ignore=shutil.ignore_patterns("archive"))
+    if (REPO / "templates").is_dir():
+        shutil.copytree(REPO / "templates", target / "templates")
+    return target
+
+
 def reference_available() -> bool:
     """True once the reference content (content/ at the repository root) exists."""
     return (REPO / "content" / "briefings" / f"{REFERENCE_ID}.yaml").is_file()
@@ -74,6 +90,19 @@ def pdf_text(pdf: Path) -> str:
     """The whole text of a PDF, whitespace collapsed (line breaks are layout, not content)."""
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     return re.sub(r"\s+", " ", text)
+
+
+def without_stylesheet(html: str) -> str:
+    """The page with its embedded stylesheet replaced by a placeholder.
+
+    Golden HTML is about the markup: a change to briefing.css alone must not rewrite it. A
+    separate test checks that the embedded stylesheet is briefing.css, whole.
+    """
+    before, style_open, rest = html.partition("<style>\n")
+    assert style_open, "the page embeds no stylesheet"
+    _css, style_close, after = rest.partition("</style>")
+    assert style_close, "unterminated <style>"
+    return f"{before}<style>\n/* briefing.css, embedded */\n</style>{after}"
 
 
 def check_golden(name: str, actual: str) -> None:

@@ -6,18 +6,22 @@ Golden files live in tests/render/golden/. After an intended change to the outpu
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from briefgen.render.environment import builtin_templates_dir
+from tests.conftest import run_cli
 from tests.render.helpers import (
     REFERENCE_ID,
     build,
     check_golden,
     copy_fixture,
     reference_available,
+    reference_copy,
+    without_stylesheet,
 )
 
 FULL_ID = "water-quotas-2024-03"
@@ -30,20 +34,33 @@ def full_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(project, "--format", "md,html") / FULL_ID
 
 
+def _check_goldens(prefix: str, folder: Path) -> None:
+    html = (folder / "briefing.html").read_text(encoding="utf-8")
+    check_golden(f"{prefix}.md", (folder / "briefing.md").read_text(encoding="utf-8"))
+    check_golden(f"{prefix}.html", without_stylesheet(html))
+
+
 def test_golden_full_fixture(full_out: Path) -> None:
-    check_golden("full.md", (full_out / "briefing.md").read_text(encoding="utf-8"))
-    check_golden("full.html", (full_out / "briefing.html").read_text(encoding="utf-8"))
+    _check_goldens("full", full_out)
 
 
 @pytest.mark.skipif(not reference_available(), reason="reference content not written yet")
 def test_golden_reference_briefing(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    args = ("--format", "md,html", "--only", REFERENCE_ID, "--out", str(out))
-    result = run_cli("build", str(REPO), *args)
-    assert result.returncode == 0, result.stdout + result.stderr
-    folder = out / REFERENCE_ID
-    check_golden("reference.md", (folder / "briefing.md").read_text(encoding="utf-8"))
-    check_golden("reference.html", (folder / "briefing.html").read_text(encoding="utf-8"))
+    # A copy without content/archive/: the golden must not depend on a local archive.
+    project = reference_copy(tmp_path)
+    _check_goldens("reference", build(project, "--format", "md,html") / REFERENCE_ID)
+
+
+def test_embedded_page_is_self_contained(full_out: Path) -> None:
+    # The golden files leave the stylesheet out; here it is, whole, and nothing is linked.
+    html = (full_out / "briefing.html").read_text(encoding="utf-8")
+    css = (builtin_templates_dir() / "briefing.css").read_text(encoding="utf-8")
+    assert html.count("<style>") == 1
+    assert f"<style>\n{css}\n</style>" in html
+    tag = r"<[a-z][^<>]*"
+    assert not re.search(tag + r"\s(?:src|srcset|data)=", html, re.I)
+    assert not re.search(r"<link\b", html, re.I)
+    assert "@import" not in html and "url(" not in html
 
 
 def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
