@@ -10,13 +10,28 @@ Read top to bottom, it is the pipeline:
 3. :func:`write_outputs` writes the files of one briefing: each to a temporary file in the same
    folder, then renamed over the old one, so an error or an interrupt never leaves a half-written
    file, and a briefing that fails to render leaves its previous outputs untouched.
+
+Because each briefing is a pure function of its inputs, builds are incremental and parallel:
+
+- Incremental: the key of a briefing (:func:`briefgen.render.inputs.briefing_key`) digests
+  everything its outputs depend on. It is stored beside them in ``output/<id>/.briefgen-key``
+  with the digest of each file; a briefing whose key and files are unchanged is skipped.
+  ``force`` renders everything again.
+- Parallel: with ``jobs`` > 1, briefings render in a pool of worker processes (each keeps its
+  own WeasyPrint font configuration and parsed CSS); the parent writes every file, so the
+  outputs are the same bytes as a serial build's, and an interrupt never half-writes one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
 import os
+import signal
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +48,8 @@ if TYPE_CHECKING:
 FORMATS = ("pdf", "html", "md")
 OUTPUT_DIR = "output"
 FILE_NAMES = {"pdf": "briefing.pdf", "html": "briefing.html", "md": "briefing.md"}
+# Beside a briefing's outputs: the key of the inputs they were made from, and their digests.
+KEY_FILE = ".briefgen-key"
 
 
 class BuildError(Exception):
@@ -47,6 +64,8 @@ class BuildOptions:
     only: tuple[str, ...] = ()
     out_dir: Path | None = None  # default: <project>/output
     strict: bool = False
+    jobs: int = 1  # worker processes; 1 renders in this process
+    force: bool = False  # render even the briefings whose outputs are up to date
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,7 @@ class BuildResult:
     valid: bool = False
     written: list[Written] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # up to date: not rendered
 
     @property
     def ok(self) -> bool:
@@ -161,6 +181,85 @@ def select_briefings(project: Project, only: Iterable[str]) -> list[str]:
     return wanted or sorted(project.briefings)
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def up_to_date(folder: Path, key: str, formats: Sequence[str]) -> bool:
+    """True when ``folder`` holds the outputs of ``key``, every one as it was written."""
+    try:
+        record = json.loads((folder / KEY_FILE).read_text(encoding="utf-8"))
+        recorded = dict(record["files"])
+        if record["key"] != key or set(recorded) != {FILE_NAMES[f] for f in formats}:
+            return False
+        # Each file as written: a file edited or deleted by hand is made again.
+        return all(_sha256((folder / n).read_bytes()) == d for n, d in recorded.items())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False  # no record, an unreadable one, or a missing output: build
+
+
+def write_key(folder: Path, key: str, outputs: dict[str, bytes]) -> None:
+    """Record, beside the outputs, the key they were made from and the digest of each."""
+    files = {name: _sha256(data) for name, data in sorted(outputs.items())}
+    record = json.dumps({"key": key, "files": files}, indent=1, sort_keys=True) + "\n"
+    write_atomic(folder / KEY_FILE, record.encode("utf-8"))
+
+
+def briefing_keys(project: Project, ids: Sequence[str], formats: Sequence[str]) -> dict[str, str]:
+    """The key of each briefing (see :mod:`briefgen.render.inputs`)."""
+    from briefgen.render.inputs import briefing_key, templates_digest
+
+    templates = templates_digest(project.root)
+    return {i: briefing_key(project, i, formats, templates) for i in ids}
+
+
+Outcome = dict[str, bytes] | str  # the bytes of each file, or why the briefing failed
+
+# The project of a worker process, set once by _start_worker (pickled once per worker, not
+# once per briefing).
+_worker_project: dict[str, Project] = {}
+
+
+def _render_outcome(project: Project, briefing_id: str, formats: Sequence[str]) -> Outcome:
+    try:
+        return render_briefing(project, briefing_id, formats)
+    except BuildError as exc:
+        return str(exc)
+
+
+def _start_worker(project: Project) -> None:
+    # The parent handles Ctrl-C (it owns the files); workers just finish or are cancelled.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_project["project"] = project
+
+
+def _render_in_worker(briefing_id: str, formats: tuple[str, ...]) -> tuple[str, Outcome]:
+    return briefing_id, _render_outcome(_worker_project["project"], briefing_id, formats)
+
+
+def render_all(
+    project: Project, ids: Sequence[str], formats: Sequence[str], jobs: int = 1
+) -> Iterator[tuple[str, Outcome]]:
+    """(id, outcome) of each briefing: in order when serial, as they finish when parallel."""
+    workers = min(jobs, len(ids))
+    if workers <= 1:
+        for briefing_id in ids:
+            yield briefing_id, _render_outcome(project, briefing_id, formats)
+        return
+    # "spawn": a fresh interpreter per worker, safe whatever threads the parent runs (the
+    # progress bar has one) and the same on every platform.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(project,))
+    try:
+        futures: list[Future[tuple[str, Outcome]]] = [
+            pool.submit(_render_in_worker, i, tuple(formats)) for i in ids
+        ]
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def build(
     root: Path,
     options: BuildOptions,
@@ -169,7 +268,9 @@ def build(
 ) -> BuildResult:
     """Validate the project at ``root``, then render and write each selected briefing.
 
-    Raises ``KeyError`` for an ``--only`` id that is not a briefing of the project.
+    Briefings whose outputs are up to date are skipped (unless ``options.force``); the others
+    render in ``options.jobs`` processes. Raises ``KeyError`` for an ``--only`` id that is not a
+    briefing of the project.
     """
     project, report = validate_project(root)
     result = BuildResult(report)
@@ -178,15 +279,23 @@ def build(
     result.valid = True
     ids = select_briefings(project, options.only)
     out_dir = options.out_dir or root / OUTPUT_DIR
+    keys = briefing_keys(project, ids, options.formats)
+    todo = [
+        i for i in ids if options.force or not up_to_date(out_dir / i, keys[i], options.formats)
+    ]
+    result.skipped = [i for i in ids if i not in todo]
     if on_start:
-        on_start(len(ids))
-    for briefing_id in ids:
-        try:
-            outputs = render_briefing(project, briefing_id, options.formats)
-        except BuildError as exc:
-            result.failures[briefing_id] = str(exc)
+        on_start(len(todo))
+    for briefing_id, outcome in render_all(project, todo, options.formats, options.jobs):
+        if isinstance(outcome, str):
+            result.failures[briefing_id] = outcome
         else:
-            result.written += write_outputs(out_dir / briefing_id, briefing_id, outputs)
+            folder = out_dir / briefing_id
+            result.written += write_outputs(folder, briefing_id, outcome)
+            write_key(folder, keys[briefing_id], outcome)
         if on_progress:
             on_progress(briefing_id)
+    # Parallel renders finish in any order; the result reads the same as a serial build's.
+    result.written.sort(key=lambda w: (w.briefing_id, w.path.name))
+    result.failures = dict(sorted(result.failures.items()))
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,6 +16,21 @@ from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK, UserError
 ALL_FORMATS = ("pdf", "html", "md")
 # A progress bar only helps when there is something to wait for.
 PROGRESS_THRESHOLD = 3
+
+
+def parse_jobs(value: str) -> int:
+    """'auto' (one per CPU) or a whole number of worker processes, at least 1."""
+    if value.strip().lower() == "auto":
+        return os.cpu_count() or 1
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise click.BadParameter(
+            f"'{value}' is not a number of processes; give 1, 2, … or auto", param_hint="--jobs"
+        )
+    return jobs
 
 
 def parse_formats(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -72,13 +88,23 @@ def _harfbuzz_note(formats: tuple[str, ...]) -> None:
         click.echo(HARFBUZZ_NOTE, err=True)
 
 
+def _skipped_note(skipped: list[str]) -> str:
+    if not skipped:
+        return ""
+    return f"; {len(skipped)} briefing(s) up to date, skipped (--force rebuilds them)"
+
+
 def _summary(result: Any, root: Path, elapsed: float, verbose: bool) -> None:
     for item in result.written:
         if verbose:
             state = "wrote" if item.changed else "unchanged"
             click.echo(f"{state} {_shown(item.path, root)} ({item.size:,} bytes)", err=True)
+    if verbose:
+        for briefing_id in result.skipped:
+            click.echo(f"up to date {briefing_id}", err=True)
+    skipped = _skipped_note(result.skipped)
     if not result.written:
-        click.echo(f"briefgen build: nothing written ({elapsed:.1f} s)", err=True)
+        click.echo(f"briefgen build: nothing written{skipped} ({elapsed:.1f} s)", err=True)
         return
     changed = sum(1 for w in result.written if w.changed)
     briefings = len({w.briefing_id for w in result.written})
@@ -87,7 +113,7 @@ def _summary(result: Any, root: Path, elapsed: float, verbose: bool) -> None:
     folders = sorted({_shown(w.path.parent.parent, root) for w in result.written})
     click.echo(
         f"briefgen build: wrote {changed} file(s){extra} for {briefings} briefing(s) "
-        f"in {', '.join(folders)} ({elapsed:.1f} s)",
+        f"in {', '.join(folders)}{skipped} ({elapsed:.1f} s)",
         err=True,
     )
 
@@ -121,6 +147,16 @@ def _shown(path: Path, root: Path) -> str:
     type=click.Path(path_type=Path, file_okay=False),
     help="Output folder (default: output/ in the project).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    default="1",
+    metavar="N|auto",
+    help="Render briefings in N processes at once; auto: one per CPU (default: 1).",
+)
+@click.option(
+    "--force", is_flag=True, help="Render every briefing, even those whose outputs are up to date."
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: build nothing on any.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only: no progress, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print notes and every file written.")
@@ -129,6 +165,8 @@ def build(
     formats: tuple[str, ...],
     only: tuple[str, ...],
     out_dir: Path | None,
+    jobs: str,
+    force: bool,
     strict: bool,
     quiet: bool,
     verbose: bool,
@@ -142,11 +180,18 @@ def build(
     renamed into place, so a failed or interrupted build leaves the previous
     outputs whole. Files whose bytes did not change are left alone.
 
+    Builds are incremental: a briefing is skipped when nothing it depends on
+    (its file, the actors and sources it uses, settings, templates, briefgen
+    version, formats) has changed since its outputs were written, and they
+    are as written (output/<id>/.briefgen-key records both). --force renders
+    everything; --jobs renders several briefings at once, with the same bytes.
+
     \b
     Examples:
       briefgen build                       everything, into output/
       briefgen build --format pdf --only pa-coordination-2023-02
-      briefgen build --out /tmp/preview -v
+      briefgen build --jobs auto           one process per CPU
+      briefgen build --force --out /tmp/preview -v
 
     \b
     Exit codes: 0 all written, 1 content errors or a briefing failed to
@@ -157,8 +202,9 @@ def build(
     from briefgen.build import build as run_build
 
     chosen = parse_formats(formats)
+    workers = parse_jobs(jobs)
     root = resolve_project(path)
-    options = BuildOptions(chosen, tuple(only), out_dir, strict)
+    options = BuildOptions(chosen, tuple(only), out_dir, strict, workers, force)
     started = time.perf_counter()
     bar = _ProgressBar(quiet)
     try:

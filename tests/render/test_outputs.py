@@ -89,7 +89,7 @@ def test_rebuild_leaves_unchanged_files_alone(tmp_path: Path) -> None:
     project = copy_fixture("full", tmp_path)
     out = build(project, "--format", "md")
     before = (out / FULL_ID / "briefing.md").stat().st_mtime_ns
-    result = run_cli("build", str(project), "--format", "md", "--out", str(out))
+    result = run_cli("build", str(project), "--format", "md", "--out", str(out), "--force")
     assert "1 unchanged" in result.stderr
     assert (out / FULL_ID / "briefing.md").stat().st_mtime_ns == before
 
@@ -120,7 +120,7 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
 def test_only_and_format(tmp_path: Path) -> None:
     project = copy_fixture("full", tmp_path)
     out = build(project, "--only", FULL_ID, "--format", "md")
-    assert sorted(p.name for p in (out / FULL_ID).iterdir()) == ["briefing.md"]
+    assert sorted(p.name for p in (out / FULL_ID).iterdir()) == [".briefgen-key", "briefing.md"]
     unknown = run_cli("build", str(project), "--only", "nope")
     assert unknown.returncode == 2
     assert "no briefing 'nope'" in unknown.stderr
@@ -131,4 +131,4 @@ def test_only_and_format(tmp_path: Path) -> None:
 def test_init_project_builds(tmp_path: Path) -> None:
     assert run_cli("init", str(tmp_path / "p")).returncode == 0
     out = build(tmp_path / "p")
-    assert sorted(p.name for p in (out / "example").iterdir()) == sorted(FORMATS)
+    assert sorted(p.name for p in (out / "example").glob("briefing.*")) == sorted(FORMATS)
