@@ -6,6 +6,7 @@
 - WeasyPrint's logged errors (a missing asset, a blocked URL) fail the build.
 - One ``FontConfiguration`` and the parsed stylesheets are shared by every PDF of a process
   (faster, and memory stays flat).
+- Tagged (PDF/UA-1), for screen readers: structure, reading order, language, title shown.
 - Metadata comes from the briefing, never the clock; the same input gives the same bytes.
   ``SOURCE_DATE_EPOCH``, when set, becomes the modification date (reproducible builds).
 
@@ -40,6 +41,9 @@ with warnings.catch_warnings():
 
 from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher
 
+# Tagged PDF (PDF/UA-1): a structure tree, reading order and the document language for screen
+# readers and reflow; headers and footers are marked as artifacts. Deterministic like the rest.
+PDF_VARIANT = "pdf/ua-1"
 BRIEFING_CSS = "briefing.css"
 PDF_CSS = "pdf.css"
 HARFBUZZ_NOTE = (
@@ -146,7 +150,7 @@ def render_pdf(
             modified = modification_date()
             if modified:
                 document.metadata.modified = modified
-            data: bytes = document.write_pdf(pdf_identifier=False)
+            data: bytes = document.write_pdf(pdf_identifier=False, pdf_variant=PDF_VARIANT)
         except BlockedURLError as exc:
             raise PdfError(str(exc)) from None
         except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF".

@@ -122,3 +122,29 @@ def test_arabic_and_hebrew_names_are_text(full_pdf: Path) -> None:
     for name in ("ليلى حداد", "אבי לוין"):
         # Extraction may give RTL runs in either order; the characters must all be there.
         assert name in text or name[::-1] in text or set(name) <= set(text), name
+
+
+def _structure_types(node: object, found: set[str]) -> set[str]:
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for child in node:
+            _structure_types(child, found)
+    elif isinstance(node, dict):
+        if "/S" in node:
+            found.add(str(node["/S"]))
+        if "/K" in node and not isinstance(node["/K"], int):
+            _structure_types(node["/K"], found)
+    return found
+
+
+def test_pdf_is_tagged_for_accessibility(full_pdf: Path) -> None:
+    # PDF/UA-1: marked content, a structure tree with the document's headings, lists and
+    # tables, its language, and the title shown instead of the file name.
+    root = PdfReader(full_pdf).trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
+    tree = root["/StructTreeRoot"].get_object()
+    types = _structure_types(tree["/K"], set())
+    assert {"/H1", "/H2", "/L", "/LI", "/Table", "/TH", "/BlockQuote", "/Link"} <= types
