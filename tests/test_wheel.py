@@ -10,22 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-
 
 @pytest.fixture(scope="module")
-def wheel_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The briefgen wheel built from this tree, unpacked into a folder of its own."""
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    (wheel,) = out.glob("briefgen-*.whl")
-    site = out / "site"
-    with zipfile.ZipFile(wheel) as archive:
+def wheel_site(wheel_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The briefgen wheel unpacked into a folder of its own, as pip would install it."""
+    site = tmp_path_factory.mktemp("wheel-site")
+    with zipfile.ZipFile(wheel_file) as archive:
         archive.extractall(site)
     return site
 

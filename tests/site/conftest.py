@@ -44,22 +44,3 @@ def site_files(site: Path) -> list[Path]:
 def html_pages(site: Path) -> list[Path]:
     """Every HTML page of the site."""
     return [p for p in site_files(site) if p.suffix == ".html"]
-
-
-@pytest.fixture(scope="session")
-def wheel_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The briefgen wheel built from this tree."""
-    import subprocess
-    import sys
-
-    from tests.conftest import REPO
-
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    (wheel,) = out.glob("briefgen-*.whl")
-    return wheel
