@@ -28,8 +28,42 @@ def origin(citation: Citation) -> str:
 
 
 def origins(citations: Iterable[Citation]) -> set[str]:
-    """Distinct origins of a fact's citations: its number of independent sources."""
+    """Distinct origins (``via`` or cited source) of a fact's citations, before grouping."""
     return {origin(c) for c in citations}
+
+
+def independent_groups(
+    citations: Iterable[Citation], sources: Mapping[str, Source]
+) -> list[tuple[str, ...]]:
+    """The fact's origins grouped so that origins in different groups are independent.
+
+    Two origins are dependent when one relays the other through ``cites`` (at any depth) or
+    both relay a common source: A citing B may be repeating B, so they cannot corroborate each
+    other. The number of groups is the fact's number of independent sources; it never counts
+    more than the chains allow. Each group is sorted; groups come in the order first cited.
+    """
+    found = list(dict.fromkeys(origin(c) for c in citations))
+    reach = {o: relayed_by(o, sources) | {o} for o in found}
+    parent = {o: o for o in found}
+
+    def top(node: str) -> str:
+        while parent[node] != node:
+            node = parent[node]
+        return node
+
+    for i, first in enumerate(found):
+        for second in found[i + 1 :]:
+            if reach[first] & reach[second]:
+                parent[top(second)] = top(first)
+    groups: dict[str, list[str]] = {}
+    for o in found:
+        groups.setdefault(top(o), []).append(o)
+    return [tuple(sorted(members)) for members in groups.values()]
+
+
+def group_label(group: tuple[str, ...]) -> str:
+    """A group as printed: 'vop', or 'inn + state' for origins linked by citing chains."""
+    return " + ".join(group)
 
 
 def citation_chain(citation: Citation, sources: Mapping[str, Source]) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.diagnostics import Location, Report
-from briefgen.provenance.chains import citation_chain, origin
+from briefgen.provenance.chains import citation_chain, group_label, independent_groups
 from briefgen.provenance.verify import Outcome, QuoteOutcome, verify_all
 from briefgen.validate.context import BriefingContext
 from briefgen.validate.facts import iter_facts
@@ -84,7 +84,8 @@ def describe_briefing(
         list_name, index = fact.path
         item = getattr(ctx.briefing, list_name)[index]
         chains = tuple(dict.fromkeys(citation_chain(c, sources) for c in fact.citations))
-        found = tuple(dict.fromkeys(origin(c) for c in fact.citations))
+        groups = independent_groups(fact.citations, sources)
+        found = tuple(group_label(g) for g in groups)
         outcome = outcomes.get(item.id) if list_name == "statements" else None
         facts.append(
             FactProvenance(

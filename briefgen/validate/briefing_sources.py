@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from briefgen.diagnostics import Report
 from briefgen.model.common import INLINE_CITATION
-from briefgen.provenance.chains import origins, relayed_by
+from briefgen.provenance.chains import independent_groups, relayed_by
 from briefgen.validate.context import BriefingContext, Registry
 from briefgen.validate.facts import iter_facts, iter_markdown
 
@@ -15,15 +15,23 @@ def check_single_origin(ctx: BriefingContext, report: Report) -> None:
     """A key point or assessment that rests on one origin is flagged for the analyst."""
     for list_name, label in (("key_points", "key point"), ("assessments", "assessment")):
         for i, item in enumerate(getattr(ctx.briefing, list_name)):
-            found = origins(item.sources)
-            if len(found) == 1:
-                (only,) = found
-                report.warning(
-                    ctx.at(list_name, i),
-                    f"this {label} rests on a single independent source ('{only}')",
-                    "corroborate it with an independent source, or say so in the text",
-                    code="single-source",
-                )
+            groups = independent_groups(item.sources, ctx.registry.sources)
+            if len(groups) != 1:
+                continue
+            (group,) = groups
+            named = " and ".join(f"'{member}'" for member in group)
+            linked = (
+                ""
+                if len(group) == 1
+                else " (linked through citing chains: one relays the other, or both relay the "
+                "same source)"
+            )
+            report.warning(
+                ctx.at(list_name, i),
+                f"this {label} rests on a single independent source: {named}{linked}",
+                "corroborate it with an independent source, or say so in the text",
+                code="single-source",
+            )
 
 
 def cited_sources(contexts: Iterable[BriefingContext]) -> set[str]:
