@@ -7,9 +7,11 @@ Read top to bottom, it is the pipeline:
 2. :func:`render_briefing` turns one briefing into the bytes of each requested format. It is a
    pure function of the project, the templates and the briefgen version — one independent unit
    of work, ready to run in parallel or to be skipped when its inputs have not changed.
-3. :func:`write_outputs` writes the files of one briefing: each to a temporary file in the same
-   folder, then renamed over the old one, so an error or an interrupt never leaves a half-written
-   file, and a briefing that fails to render leaves its previous outputs untouched.
+3. :func:`write_outputs` writes the files of one briefing: it first checks that every target
+   can be written (:func:`target_problem`), then writes each to a temporary file in the same
+   folder and, only when all are written, renames them over the old ones. An error or an
+   interrupt never leaves a half-written file or a mix of old and new files, and a briefing that
+   fails to render or to be written leaves its previous outputs untouched.
 
 Because each briefing is a pure function of its inputs, builds are incremental and parallel:
 
@@ -53,7 +55,15 @@ KEY_FILE = ".briefgen-key"
 
 
 class BuildError(Exception):
-    """One briefing could not be rendered; the message is for the user."""
+    """One briefing could not be rendered or written; the message is for the user."""
+
+
+class UnknownBriefingError(Exception):
+    """``--only`` named an id that is not a briefing of the project."""
+
+    def __init__(self, briefing_id: str) -> None:
+        super().__init__(briefing_id)
+        self.briefing_id = briefing_id
 
 
 @dataclass(frozen=True)
@@ -97,8 +107,33 @@ class BuildResult:
 def render_briefing(project: Project, briefing_id: str, formats: Sequence[str]) -> dict[str, bytes]:
     """The bytes of each requested format of one briefing, keyed by file name.
 
-    Nothing is written here. Raises :class:`BuildError` for a template or PDF problem.
+    Nothing is written here. Raises :class:`BuildError` for a template or PDF problem, or a
+    text nested too deeply to render.
     """
+    from briefgen.render.narrative import MarkdownTooDeepError
+
+    try:
+        return _render_formats(project, briefing_id, formats)
+    except MarkdownTooDeepError as exc:
+        where = _markdown_field(project, briefing_id, exc.text)
+        raise BuildError(f"{where}: {exc}; flatten its lists or block quotes") from exc
+    except RecursionError as exc:
+        # Validation limits nesting; should anything else still recurse too deeply, the
+        # briefing fails on its own instead of the whole build.
+        raise BuildError("content nested too deeply to render") from exc
+
+
+def _markdown_field(project: Project, briefing_id: str, text: str) -> str:
+    """The field of a briefing that holds ``text``, as 'key_points[2].text'."""
+    from briefgen.validate.facts import iter_markdown
+
+    for path, value in iter_markdown(project.briefings[briefing_id]):
+        if value == text:
+            return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)[1:]
+    return "a Markdown field"
+
+
+def _render_formats(project: Project, briefing_id: str, formats: Sequence[str]) -> dict[str, bytes]:
     from briefgen.render import (
         TemplateError,
         build_view,
@@ -142,11 +177,12 @@ def _current_umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` via a temporary file and a rename; False if it was unchanged."""
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _same_bytes(path: Path, data: bytes) -> bool:
+    return path.is_file() and path.read_bytes() == data
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` in a temporary file beside ``path``, flushed to disk; renamed later."""
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); outputs are meant to be shared and published.
@@ -155,29 +191,100 @@ def write_atomic(path: Path, data: bytes) -> bool:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temp_name).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not exc.filename:
+            exc.filename = str(path)  # a failed write (a full disk) names no file by itself
         raise
-    return True
+    return Path(temp_name)
 
 
-def write_outputs(folder: Path, briefing_id: str, outputs: dict[str, bytes]) -> list[Written]:
-    """Write one briefing's files into ``folder`` (each atomically)."""
-    written = []
-    for name in sorted(outputs):
-        data = outputs[name]
-        changed = write_atomic(folder / name, data)
-        written.append(Written(briefing_id, folder / name, len(data), changed))
-    return written
+def write_files(folder: Path, files: dict[str, bytes]) -> dict[str, bool]:
+    """Write ``files`` into ``folder`` as one set; for each name, whether its bytes changed.
+
+    Every changed file is first written in full to a temporary file beside it; only when all
+    of them are written are they renamed into place. A failure before that (a full disk, a
+    folder where a file should be) deletes the temporary files and replaces nothing.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = {name: not _same_bytes(folder / name, data) for name, data in files.items()}
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name in (n for n in files if changed[n]):
+            staged.append((_stage(folder / name, files[name]), folder / name))
+        for temp, target in staged:
+            os.replace(temp, target)
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)  # already renamed: nothing to delete
+        raise
+    return changed
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """``path`` relative to the project when it is inside it (``output/x``), else as given."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def target_problem(folder: Path, names: Iterable[str], root: Path) -> str | None:
+    """Why the files ``names`` cannot be written in ``folder``, or None when they can.
+
+    Checked before anything of a briefing is replaced, so that an ordinary file-system
+    condition (a file where the folder should be, a folder where a file should be) fails the
+    briefing with a clear message and leaves its previous outputs as they were.
+    """
+    existing = folder
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "a broken link" if existing.is_symlink() else "a file"
+        return f"{shown_path(existing, root)} is {what}, not a folder; move or delete it"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"cannot write in {shown_path(existing, root)}: permission denied"
+    for name in names if existing == folder else ():
+        target = folder / name
+        if os.path.lexists(target) and not target.is_file():
+            kind = "a folder" if target.is_dir() else "not a regular file"
+            return f"{shown_path(target, root)} is {kind}; move or delete it"
+    return None
+
+
+def _os_problem(exc: OSError, root: Path) -> str:
+    where = f" {shown_path(Path(exc.filename), root)}" if exc.filename else ""
+    return f"cannot write{where}: {exc.strerror or exc}"
+
+
+def write_outputs(
+    folder: Path, briefing_id: str, outputs: dict[str, bytes], key: str, root: Path
+) -> list[Written]:
+    """Write one briefing's files, and the key they were made from, into ``folder``.
+
+    Raises :class:`BuildError` (naming the path) when they cannot be written; the previous
+    outputs of the briefing are then left as they were.
+    """
+    files = {**outputs, KEY_FILE: key_record(key, outputs)}
+    problem = target_problem(folder, files, root)
+    if problem:
+        raise BuildError(problem)
+    try:
+        changed = write_files(folder, files)
+    except OSError as exc:
+        raise BuildError(_os_problem(exc, root)) from exc
+    return [
+        Written(briefing_id, folder / name, len(outputs[name]), changed[name])
+        for name in sorted(outputs)
+    ]
 
 
 def select_briefings(project: Project, only: Iterable[str]) -> list[str]:
-    """The ids to build, in name order; raises KeyError naming an unknown id."""
+    """The ids to build, in name order; raises :class:`UnknownBriefingError` for an unknown id."""
     wanted = list(dict.fromkeys(only))
     for briefing_id in wanted:
         if briefing_id not in project.briefings:
-            raise KeyError(briefing_id)
+            raise UnknownBriefingError(briefing_id)
     return wanted or sorted(project.briefings)
 
 
@@ -198,11 +305,10 @@ def up_to_date(folder: Path, key: str, formats: Sequence[str]) -> bool:
         return False  # no record, an unreadable one, or a missing output: build
 
 
-def write_key(folder: Path, key: str, outputs: dict[str, bytes]) -> None:
-    """Record, beside the outputs, the key they were made from and the digest of each."""
+def key_record(key: str, outputs: dict[str, bytes]) -> bytes:
+    """The record kept beside the outputs: the key they were made from, the digest of each."""
     files = {name: _sha256(data) for name, data in sorted(outputs.items())}
-    record = json.dumps({"key": key, "files": files}, indent=1, sort_keys=True) + "\n"
-    write_atomic(folder / KEY_FILE, record.encode("utf-8"))
+    return (json.dumps({"key": key, "files": files}, indent=1, sort_keys=True) + "\n").encode()
 
 
 def briefing_keys(project: Project, ids: Sequence[str], formats: Sequence[str]) -> dict[str, str]:
@@ -260,6 +366,26 @@ def render_all(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _plan(
+    project: Project, options: BuildOptions, out_dir: Path, result: BuildResult
+) -> tuple[list[str], dict[str, str]]:
+    """The briefings to render, and the key of each; records those skipped or unwritable."""
+    ids = select_briefings(project, options.only)
+    keys = briefing_keys(project, ids, options.formats)
+    todo = [
+        i for i in ids if options.force or not up_to_date(out_dir / i, keys[i], options.formats)
+    ]
+    result.skipped = [i for i in ids if i not in todo]
+    # Checked before rendering too, so an unwritable output folder costs no PDF render.
+    names = [*(FILE_NAMES[f] for f in options.formats), KEY_FILE]
+    for briefing_id in list(todo):
+        problem = target_problem(out_dir / briefing_id, names, project.root)
+        if problem:
+            result.failures[briefing_id] = problem
+            todo.remove(briefing_id)
+    return todo, keys
+
+
 def build(
     root: Path,
     options: BuildOptions,
@@ -269,30 +395,26 @@ def build(
     """Validate the project at ``root``, then render and write each selected briefing.
 
     Briefings whose outputs are up to date are skipped (unless ``options.force``); the others
-    render in ``options.jobs`` processes. Raises ``KeyError`` for an ``--only`` id that is not a
-    briefing of the project.
+    render in ``options.jobs`` processes. Raises :class:`UnknownBriefingError` for an ``--only`` id
+    that is not a briefing of the project.
     """
     project, report = validate_project(root)
     result = BuildResult(report)
     if project is None or report.failed(options.strict):
         return result
     result.valid = True
-    ids = select_briefings(project, options.only)
     out_dir = options.out_dir or root / OUTPUT_DIR
-    keys = briefing_keys(project, ids, options.formats)
-    todo = [
-        i for i in ids if options.force or not up_to_date(out_dir / i, keys[i], options.formats)
-    ]
-    result.skipped = [i for i in ids if i not in todo]
+    todo, keys = _plan(project, options, out_dir, result)
     if on_start:
         on_start(len(todo))
     for briefing_id, outcome in render_all(project, todo, options.formats, options.jobs):
-        if isinstance(outcome, str):
-            result.failures[briefing_id] = outcome
-        else:
+        try:
+            if isinstance(outcome, str):
+                raise BuildError(outcome)
             folder = out_dir / briefing_id
-            result.written += write_outputs(folder, briefing_id, outcome)
-            write_key(folder, keys[briefing_id], outcome)
+            result.written += write_outputs(folder, briefing_id, outcome, keys[briefing_id], root)
+        except BuildError as exc:
+            result.failures[briefing_id] = str(exc)
         if on_progress:
             on_progress(briefing_id)
     # Parallel renders finish in any order; the result reads the same as a serial build's.

@@ -34,8 +34,14 @@ def parse_jobs(value: str) -> int:
 
 
 def parse_formats(values: tuple[str, ...]) -> tuple[str, ...]:
-    """'pdf,html' and repeated --format options as a tuple in canonical order."""
+    """'pdf,html' and repeated --format options as a tuple in canonical order.
+
+    No --format means all three; a --format that names none (``--format ""``, ``--format ,``)
+    is a mistake, not a request for everything.
+    """
     wanted = {part.strip().lower() for value in values for part in value.split(",") if part.strip()}
+    if values and not wanted:
+        raise click.BadParameter("give at least one of pdf, html, md", param_hint="--format")
     unknown = sorted(wanted - set(ALL_FORMATS))
     if unknown:
         raise click.BadParameter(
@@ -198,7 +204,7 @@ def build(
     render, 2 usage or no project found, 3 internal error.
     """
     # Imported here so that other commands (validate) never load the renderers.
-    from briefgen.build import BuildOptions
+    from briefgen.build import BuildOptions, UnknownBriefingError
     from briefgen.build import build as run_build
 
     chosen = parse_formats(formats)
@@ -209,9 +215,9 @@ def build(
     bar = _ProgressBar(quiet)
     try:
         result = run_build(root, options, bar.advance, bar.start)
-    except KeyError as exc:
+    except UnknownBriefingError as exc:
         known = ", ".join(sorted(p.stem for p in (root / "content" / "briefings").glob("*.yaml")))
-        raise UserError(f"no briefing '{exc.args[0]}' in {root} (briefings: {known})") from None
+        raise UserError(f"no briefing '{exc.briefing_id}' in {root} (briefings: {known})") from None
     finally:
         bar.close()
     print_diagnostics(result.report, "text", strict=strict, verbose=verbose)

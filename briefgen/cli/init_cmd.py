@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -48,6 +51,102 @@ def _with_schema_line(relative: str, text: str) -> str:
     return f"# yaml-language-server: $schema={target}\n{text}"
 
 
+def _project_files() -> list[tuple[str, str]]:
+    """(relative path, text) of every file ``init`` writes, with the final file names."""
+    files = [(p, _with_schema_line(p, t)) for p, t in _scaffold_files()]
+    files += [(f"{SCHEMA_DIR}/{schema_file_name(k)}", schema_text(k)) for k in sorted(FILE_KINDS)]
+    renamed = []
+    for relative, text in files:
+        head, _, name = relative.rpartition("/")
+        name = _RENAMES.get(name, name)
+        renamed.append((f"{head}/{name}" if head else name, text))
+    return renamed
+
+
+def _write_tree(folder: Path, files: list[tuple[str, str]]) -> None:
+    for relative, text in files:
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def _check_target(directory: Path) -> list[Path]:
+    """Refuse a target that is not empty or sits below a file; the folders init must create.
+
+    Returns the missing folders, outermost first, so that a failed init can remove them.
+    """
+    missing: list[Path] = []
+    existing = directory
+    while not os.path.lexists(existing) and existing != existing.parent:
+        missing.insert(0, existing)
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UserError(f"cannot create {directory}: {existing} is a file, not a folder")
+    if not missing and any(directory.iterdir()):
+        raise UserError(f"{directory} already exists and is not empty; init never overwrites")
+    return missing
+
+
+def _create(directory: Path, missing: list[Path], files: list[tuple[str, str]]) -> None:
+    """Write the project into a temporary folder, then move it into place as a whole.
+
+    A new project is written beside its target and renamed to it; into an existing empty
+    folder it is written in a hidden folder inside, whose entries then move up. Either way a
+    failure (a full disk, no permission) removes what was written: never a half project.
+    """
+    if missing:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+    base = directory.parent if missing else directory
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".briefgen-init-", dir=base))
+    except OSError as exc:
+        # Named by the folder it was in: the temporary name would only confuse.
+        raise UserError(f"cannot create a project in {directory}: {base}: {exc.strerror}") from exc
+    try:
+        # mkdtemp makes a private folder (0700); a project folder is an ordinary one.
+        staging.chmod(0o777 & ~_umask())
+        _write_tree(staging, files)
+        if missing:
+            staging.rename(directory)
+        else:
+            _move_entries(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _move_entries(staging: Path, directory: Path) -> None:
+    moved: list[Path] = []
+    try:
+        for entry in sorted(staging.iterdir()):
+            moved.append(entry.rename(directory / entry.name))
+        staging.rmdir()
+    except BaseException:
+        for path in moved:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _remove_created(missing: list[Path]) -> None:
+    # Only the folders init itself made, innermost first, and only while empty.
+    for folder in reversed(missing):
+        try:
+            folder.rmdir()
+        except FileNotFoundError:
+            continue  # the project folder itself: only ever made by the final rename
+        except OSError:
+            return
+
+
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 def init(directory: Path) -> None:
@@ -59,16 +158,19 @@ def init(directory: Path) -> None:
       briefgen init my-desk && cd my-desk && briefgen validate
     It also writes schemas/ (JSON Schema for editor completion), a
     .gitignore for output/, and a GitHub Actions workflow that publishes the site.
+    Files are written into a temporary folder and moved into place at the end,
+    so a failed init leaves nothing behind.
     """
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise UserError(f"{directory} already exists and is not empty; init never overwrites")
-    files = [(p, _with_schema_line(p, t)) for p, t in _scaffold_files()]
-    files += [(f"{SCHEMA_DIR}/{schema_file_name(k)}", schema_text(k)) for k in sorted(FILE_KINDS)]
-    for relative, text in files:
-        parts = relative.split("/")
-        parts[-1] = _RENAMES.get(parts[-1], parts[-1])
-        target = directory.joinpath(*parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    files = _project_files()
+    try:
+        missing = _check_target(directory.absolute())
+        try:
+            _create(directory.absolute(), missing, files)
+        except BaseException:
+            _remove_created(missing)
+            raise
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise UserError(f"cannot create a project in {directory}: {exc.strerror}{where}") from exc
     click.echo(f"Created a briefgen project in {directory} ({len(files)} files).", err=True)
     click.echo(f"Next: cd {directory} && briefgen validate && briefgen build", err=True)

@@ -2,17 +2,23 @@
 
 A file in the project's ``templates/`` folder replaces the built-in template of the same name;
 it can extend the one it replaces as ``builtin/<name>`` (``{% extends "builtin/briefing.html" %}``).
+
+Templates are read only from inside these folders: a template that is a link to a file
+elsewhere is refused, so a project cannot make a build copy an arbitrary file into its output.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import pass_context
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from briefgen.model import Project
@@ -33,20 +39,50 @@ def builtin_templates_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "templates"
 
 
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A file-system loader that refuses a template whose real path is outside its folder.
+
+    Links are followed before the check, so ``templates/briefing.md -> /etc/passwd`` is an
+    error instead of a copy of that file in the output. ``shown`` names the folder in messages
+    and in template file names (so errors print ``templates/briefing.html:3``); without it the
+    absolute path is used.
+    """
+
+    def __init__(self, folder: Path, shown: str | None = None) -> None:
+        super().__init__(folder)
+        self.folder = folder  # absolute, and the real path of everything read from it
+        self.shown = shown
+
+    def _name(self, template: str) -> str:
+        return f"{self.shown}/{template}" if self.shown else str(self.folder / template)
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """The template's text, after checking that its real path is inside the folder."""
+        path = self.folder.joinpath(*split_template_path(template))
+        # Checked before reading: a link could point at anything (a device that never ends).
+        if os.path.lexists(path) and not path.resolve().is_relative_to(self.folder):
+            raise TemplateError(
+                f"{self._name(template)} is a link to {path.resolve()}, outside "
+                f"{self.shown or self.folder}/; a template must be a file inside that folder "
+                "(replace the link with a copy of the file)"
+            )
+        source, _, uptodate = super().get_source(environment, template)
+        return source, self._name(template), uptodate
+
+
 def make_environment(project_root: Path) -> jinja2.Environment:
     """The Jinja2 environment for a project: its ``templates/`` over the built-in templates.
 
     ``StrictUndefined`` (a misspelt variable is an error, not an empty string); autoescaping
     for ``.html`` and ``.xml`` templates only, so Markdown templates print text as it is.
     """
-    builtin = jinja2.FileSystemLoader(builtin_templates_dir())
-    loader = jinja2.ChoiceLoader(
-        [
-            jinja2.FileSystemLoader(project_root / TEMPLATES_DIR),
-            jinja2.PrefixLoader({"builtin": builtin}),
-            builtin,
-        ]
-    )
+    builtin = ConfinedLoader(builtin_templates_dir())
+    # The project's real folder, but not its templates/ resolved: a templates/ that is itself
+    # a link to elsewhere is refused like a linked file.
+    project = ConfinedLoader(project_root.resolve() / TEMPLATES_DIR, TEMPLATES_DIR)
+    loader = jinja2.ChoiceLoader([project, jinja2.PrefixLoader({"builtin": builtin}), builtin])
     env = jinja2.Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,

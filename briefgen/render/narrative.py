@@ -49,6 +49,14 @@ _GROUP_NUMBER = re.compile(r'href="#note-(\d+)"')
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
+class MarkdownTooDeepError(ValueError):
+    """A Markdown text nests lists or block quotes too deeply for python-markdown to parse."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("Markdown nested too deeply to render")
+        self.text = text  # as given, so that the caller can tell which field it was
+
+
 @dataclass
 class CitationNumbers:
     """Endnote numbers by first use: the first source cited is 1, and keeps 1 throughout."""
@@ -140,8 +148,13 @@ def to_html(text: str, numbers: CitationNumbers, *, inline: bool = False) -> Mar
     ``inline`` drops the surrounding paragraph of one-paragraph text (for table cells, lists).
     """
     # Images are never shown (they would be fetched from wherever they point); say so instead.
-    text = _IMAGE.sub(lambda m: f"(image: {m[1]})", text)
-    html = sanitise(_markdown_engine().convert(text))
+    shown = _IMAGE.sub(lambda m: f"(image: {m[1]})", text)
+    try:
+        html = sanitise(_markdown_engine().convert(shown))
+    except RecursionError as exc:
+        # python-markdown parses nested lists recursively; validation limits the nesting, and
+        # this keeps a text that gets past it from crashing the build.
+        raise MarkdownTooDeepError(text) from exc
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
 

@@ -11,7 +11,7 @@ from briefgen.load import ProjectFiles, load_project_files
 from briefgen.model import Actor, Briefing, Project, ProjectSettings, Source
 from briefgen.model.common import SLUG_PATTERN
 from briefgen.provenance import verify
-from briefgen.validate import briefing_dates, briefing_refs, briefing_sources
+from briefgen.validate import briefing_dates, briefing_refs, briefing_sources, markdown_rules
 from briefgen.validate.context import (
     BriefingContext,
     Registry,
@@ -34,12 +34,17 @@ BRIEFING_CHECKS = (
     briefing_dates.check_reactions,
     briefing_dates.check_speaker_roles,
     briefing_sources.check_single_origin,
+    markdown_rules.check_markdown_nesting,
 )
 
 # Top-level briefing keys whose values may cite sources, directly or inline as [@id].
 CITING_KEYS = frozenset(
     {*FACT_LISTS, "summary", "background", "outlook", "information_gaps", "recommendations"}
 )
+
+# Briefing ids that would collide with other outputs: `briefgen publish` writes the site to
+# output/site/, beside each briefing's output/<id>/.
+RESERVED_IDS = frozenset({"site"})
 
 # Stand-ins for invalid top-level briefing values, so cross-checks can still run; checks that
 # depend on a replaced value skip themselves (see BriefingContext.replaced).
@@ -78,6 +83,14 @@ def _parse_briefings(
                 Location(loaded.display, 1, 1),
                 f"briefing file name '{briefing_id}' is not a valid id",
                 "name it with lower-case letters, digits and hyphens, e.g. pa-coordination.yaml",
+            )
+            continue
+        if briefing_id in RESERVED_IDS:
+            report.error(
+                Location(loaded.display, 1, 1),
+                f"'{briefing_id}' is reserved: briefgen publish writes the site to "
+                f"output/{briefing_id}/, where this briefing's outputs would go",
+                f"rename the file, e.g. {briefing_id}-notes.yaml",
             )
             continue
         briefing, replaced, kept = parse_salvaging(loaded, Briefing, report, PLACEHOLDERS)
