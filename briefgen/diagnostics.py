@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -28,15 +29,53 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+# Characters that must never reach a terminal or a CI log raw from a user's value: C0 and C1
+# controls (a newline would start a new line, which GitHub Actions reads as a workflow command),
+# line and paragraph separators, bidi embeddings, overrides and isolates (they reorder what is
+# shown), and zero-width characters (an id that looks right but is not).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+QUOTE_LIMIT = 80
+
+
+def escape_unsafe(text: str) -> str:
+    """``text`` with control, bidi and zero-width characters as visible escapes (``\\n``,
+    ``\\u200b``), so that a message is always one line and shows what the file holds."""
+    return _UNSAFE.sub(lambda m: _NAMED_ESCAPES.get(m[0], f"\\u{ord(m[0]):04x}"), text)
+
+
+def shorten(value: str, limit: int = QUOTE_LIMIT) -> str:
+    """``value`` cut to ``limit`` characters with an ellipsis: a message quotes a user's value
+    to point at it, and a 3,000-character value would bury the message."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A user's value in single quotes for a message, shortened (see :func:`shorten`)."""
+    return f"'{shorten(str(value), limit)}'"
+
+
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem in the user's content."""
+    """One problem in the user's content.
+
+    The message and hint are made safe on construction (see :func:`escape_unsafe`), so every
+    output (text, JSON, GitHub annotations, the preview page) shows one diagnostic per line.
+    """
 
     location: Location
     severity: Severity
     message: str
     hint: str | None = None
     code: str = ""
+
+    def __post_init__(self) -> None:
+        # Frozen dataclass: set the cleaned values through object.__setattr__.
+        object.__setattr__(self, "message", escape_unsafe(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", escape_unsafe(self.hint))
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order by file, then position, then message, so output is stable."""
@@ -46,7 +85,7 @@ class Diagnostic:
     def text(self) -> str:
         """``path:line:col: severity: message (hint)`` as printed on the terminal."""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.location}: {self.severity}: {self.message}{hint}"
+        return f"{escape_unsafe(str(self.location))}: {self.severity}: {self.message}{hint}"
 
 
 @dataclass
@@ -81,7 +120,8 @@ class Report:
     def info(
         self, location: Location, message: str, hint: str | None = None, code: str = ""
     ) -> None:
-        """Record an informational note (shown with ``--verbose``)."""
+        """Record an informational note (listed in text output with ``--verbose``; always in
+        JSON and GitHub output)."""
         self.add(location, Severity.INFO, message, hint, code)
 
     def extend(self, other: Report) -> None:
@@ -147,7 +187,19 @@ def format_json(items: list[Diagnostic]) -> str:
         row = asdict(d.location)
         row.update(severity=str(d.severity), message=d.message, hint=d.hint, code=d.code)
         rows.append(row)
-    return json.dumps(rows, indent=2, ensure_ascii=False)
+    return json_safe(json.dumps(rows, indent=2, ensure_ascii=False))
+
+
+# What json.dumps(ensure_ascii=False) leaves raw in a string (it escapes C0 controls itself; the
+# raw newlines left in its output are its own indentation).
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the unsafe characters that JSON leaves raw (C1 controls, line separators,
+    bidi and zero-width characters, e.g. in a file name) written as ``\\uXXXX``: the same
+    data for a parser, and no line break or reordering for a person reading it."""
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def _escape_github(value: str, *, property_value: bool) -> str:

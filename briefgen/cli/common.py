@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 
 from briefgen.cli.errors import UserError
-from briefgen.diagnostics import Diagnostic, Report, Severity, format_github, format_json
+from briefgen.diagnostics import (
+    Diagnostic,
+    Report,
+    Severity,
+    escape_unsafe,
+    format_github,
+    format_json,
+)
 from briefgen.load import find_project_root
 
 FORMATS = ("text", "json", "github")
@@ -35,14 +42,19 @@ def project_argument() -> click.Argument:
     )
 
 
-def _visible(report: Report, strict: bool, verbose: bool) -> list[Diagnostic]:
+def _visible(report: Report, fmt: str, strict: bool, verbose: bool) -> list[Diagnostic]:
+    # Notes (e.g. unverified quotes) are listed in text only with -v, so that a terminal shows
+    # problems first (the summary line counts the notes); JSON and GitHub output always carry
+    # them, as severity "info" and "::notice": a tool filters, and CI must not pass them silently.
     items = report.promoted(strict)
-    return [d for d in items if verbose or d.severity is not Severity.INFO]
+    if fmt != "text" or verbose:
+        return items
+    return [d for d in items if d.severity is not Severity.INFO]
 
 
 def print_diagnostics(report: Report, fmt: str, *, strict: bool, verbose: bool) -> None:
     """Write the diagnostics to standard output in the chosen format."""
-    items = _visible(report, strict, verbose)
+    items = _visible(report, fmt, strict, verbose)
     if fmt == "json":
         click.echo(format_json(items))
         return
@@ -53,19 +65,55 @@ def print_diagnostics(report: Report, fmt: str, *, strict: bool, verbose: bool) 
     for d in items:
         label = click.style(str(d.severity), fg=_COLOURS[d.severity], bold=True)
         hint = click.style(f" ({d.hint})", dim=True) if d.hint else ""
-        click.echo(f"{click.style(str(d.location), bold=True)}: {label}: {d.message}{hint}")
+        where = click.style(escape_unsafe(str(d.location)), bold=True)
+        click.echo(f"{where}: {label}: {d.message}{hint}")
 
 
-def summary_line(report: Report, *, strict: bool) -> str:
-    """'2 errors, 1 warning' or 'no problems', counted after --strict promotion."""
+def summary_line(
+    report: Report, *, strict: bool, notes: bool = False, verbose: bool = False
+) -> str:
+    """'2 errors, 1 warning' or 'no problems', counted after --strict promotion.
+
+    With ``notes``, the notes follow: 'no problems; 6 quotes unverified (run with -v to list
+    them)' (see :func:`notes_summary`); only for commands that have -v.
+    """
     items = report.promoted(strict)
     errors = sum(1 for d in items if d.severity is Severity.ERROR)
     warnings = sum(1 for d in items if d.severity is Severity.WARNING)
-    if not errors and not warnings:
-        return "no problems"
     parts = []
     if errors:
-        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+        parts.append(_counted(errors, "error", "errors"))
     if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return ", ".join(parts)
+        parts.append(_counted(warnings, "warning", "warnings"))
+    line = ", ".join(parts) or "no problems"
+    noted = notes_summary(report, strict=strict, verbose=verbose) if notes else ""
+    return f"{line}; {noted}" if noted else line
+
+
+# Notes counted by what they mean to the reader; any other kind counts as a plain "note".
+_NOTE_NAMES = {
+    "unverified-quote": ("quote unverified", "quotes unverified"),
+    "unverified-excerpt": ("excerpt unverified", "excerpts unverified"),
+}
+_OTHER_NOTE = ("note", "notes")
+
+
+def notes_summary(report: Report, *, strict: bool, verbose: bool) -> str:
+    """'6 quotes unverified, 1 note (run with -v to list them)', or '' without notes.
+
+    Counted after --strict promotion (a promoted note is an error). Without ``verbose`` the
+    notes were not listed, so the line says how to list them.
+    """
+    infos = [d for d in report.promoted(strict) if d.severity is Severity.INFO]
+    if not infos:
+        return ""
+    names = [*_NOTE_NAMES.values(), _OTHER_NOTE]
+    counts = dict.fromkeys(names, 0)
+    for d in infos:
+        counts[_NOTE_NAMES.get(d.code, _OTHER_NOTE)] += 1
+    line = ", ".join(_counted(n, *name) for name, n in counts.items() if n)
+    return line if verbose else f"{line} (run with -v to list them)"
+
+
+def _counted(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from briefgen.cli.common import print_diagnostics, resolve_project, summary_line
+from briefgen.cli.common import notes_summary, print_diagnostics, resolve_project, summary_line
 from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK, UserError
 
 if TYPE_CHECKING:
@@ -26,7 +26,10 @@ DEFAULT_OUT = Path("output") / "site"
 @click.option("--no-pdf", is_flag=True, help="Leave out the PDF editions (a faster draft).")
 @click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only.")
-def publish(path: Path | None, out: Path | None, no_pdf: bool, strict: bool, quiet: bool) -> int:
+@click.option("-v", "--verbose", is_flag=True, help="Also print notes (e.g. unverified quotes).")
+def publish(
+    path: Path | None, out: Path | None, no_pdf: bool, strict: bool, quiet: bool, verbose: bool
+) -> int:
     """Write the static site of the project in PATH (default: here) to output/site/.
 
     \b
@@ -50,17 +53,21 @@ def publish(path: Path | None, out: Path | None, no_pdf: bool, strict: bool, qui
 
     root = resolve_project(path)
     project, report = validate_project(root)
-    print_diagnostics(report, "text", strict=strict, verbose=False)
+    print_diagnostics(report, "text", strict=strict, verbose=verbose)
     if project is None or report.failed(strict):
-        click.echo(
-            f"briefgen publish: {summary_line(report, strict=strict)}; nothing written", err=True
-        )
+        summary = summary_line(report, strict=strict, notes=True, verbose=verbose)
+        click.echo(f"briefgen publish: {summary}; nothing written", err=True)
         return EXIT_CONTENT
     target = out if out is not None else root / DEFAULT_OUT
-    return _build_and_write(project, target, pdf=not no_pdf, quiet=quiet)
+    # Notes do not stop a publish, but the summary counts them (unverified quotes are never
+    # passed silently; the pages mark them too).
+    notes = notes_summary(report, strict=strict, verbose=verbose)
+    return _build_and_write(project, target, pdf=not no_pdf, quiet=quiet, notes=notes)
 
 
-def _build_and_write(project: Project, target: Path, *, pdf: bool, quiet: bool) -> int:
+def _build_and_write(
+    project: Project, target: Path, *, pdf: bool, quiet: bool, notes: str = ""
+) -> int:
     from briefgen.site.publish import SiteBuildError, SiteOutputError, build_site, write_site
 
     def progress(message: str) -> None:
@@ -81,7 +88,8 @@ def _build_and_write(project: Project, target: Path, *, pdf: bool, quiet: bool) 
         released = site.released.project
         click.echo(
             f"briefgen publish: {len(released.briefings)} briefing(s) published, "
-            f"{len(site.withheld)} withheld; {len(site.files)} files in {target}",
+            f"{len(site.withheld)} withheld; {len(site.files)} files in {target}"
+            + (f"; {notes}" if notes else ""),
             err=True,
         )
     return EXIT_OK

@@ -9,7 +9,7 @@ import click
 
 from briefgen.cli.common import resolve_project, summary_line
 from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
-from briefgen.diagnostics import Severity, format_json
+from briefgen.diagnostics import Severity, format_json, json_safe
 
 
 @click.command()
@@ -23,8 +23,14 @@ from briefgen.diagnostics import Severity, format_json
     show_default=True,
     help="text for people; json (report and diagnostics in one object) for tools.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Also print notes (e.g. unverified quotes).")
-def sources(path: Path | None, strict: bool, fmt: str, verbose: bool) -> int:
+@click.option("-q", "--quiet", is_flag=True, help="text: no summary line at the end.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="text: also list notes (e.g. unverified quotes); json always includes them.",
+)
+def sources(path: Path | None, strict: bool, fmt: str, quiet: bool, verbose: bool) -> int:
     """Show where each fact of each briefing comes from.
 
     \b
@@ -37,7 +43,9 @@ def sources(path: Path | None, strict: bool, fmt: str, verbose: bool) -> int:
 
     \b
     The report goes to standard output; problems found by validation go to
-    standard error (text), or into the JSON object (json).
+    standard error (text: notes such as unverified quotes are counted in the
+    summary line and listed with -v), or into the JSON object (json: all of
+    them, notes as severity "info").
 
     \b
     Exit codes (as validate): 0 no errors, 1 errors (or warnings with --strict),
@@ -49,16 +57,20 @@ def sources(path: Path | None, strict: bool, fmt: str, verbose: bool) -> int:
     root = resolve_project(path)
     _, report = validate_project(root)
     briefings = project_provenance(root)
-    diagnostics = [d for d in report.promoted(strict) if verbose or d.severity is not Severity.INFO]
+    diagnostics = report.promoted(strict)
     if fmt == "json":
         payload = {
             "briefings": [b.as_dict() for b in briefings],
             "diagnostics": json.loads(format_json(diagnostics)),
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(json_safe(json.dumps(payload, indent=2, ensure_ascii=False)))
     else:
         click.echo(format_report(briefings))
+        # As validate: notes are listed only with -v, and counted in the summary line.
         for d in diagnostics:
-            click.echo(d.text(), err=True)
-        click.echo(f"briefgen sources: {summary_line(report, strict=strict)}", err=True)
+            if verbose or d.severity is not Severity.INFO:
+                click.echo(d.text(), err=True)
+        if not quiet:
+            summary = summary_line(report, strict=strict, notes=True, verbose=verbose)
+            click.echo(f"briefgen sources: {summary}", err=True)
     return EXIT_CONTENT if report.failed(strict) else EXIT_OK

@@ -22,7 +22,12 @@ from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
     help="text for people, json for tools, github for GitHub Actions annotations.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary line.")
-@click.option("-v", "--verbose", is_flag=True, help="Also print notes (e.g. unverified quotes).")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="text: also list notes (e.g. unverified quotes); json and github always include them.",
+)
 def validate(path: Path | None, strict: bool, fmt: str, quiet: bool, verbose: bool) -> int:
     """Check the project in PATH (default: here) and print every problem.
 
@@ -30,6 +35,9 @@ def validate(path: Path | None, strict: bool, fmt: str, quiet: bool, verbose: bo
     Each problem is printed as  path:line:col: error|warning: message (hint),
     sorted by file and position. Warnings (a key point resting on one source,
     a source nothing cites) do not fail the run unless --strict is given.
+    Notes (a quote that could not be checked against an archive) are counted
+    in the summary line and listed with -v; --strict makes unverified quotes
+    errors. --format json and github always include notes (info, ::notice).
 
     \b
     Exit codes: 0 no errors, 1 errors (or warnings with --strict),
@@ -47,5 +55,6 @@ def validate(path: Path | None, strict: bool, fmt: str, quiet: bool, verbose: bo
                 f"{len(project.briefings)} briefing(s), {len(project.actors)} actors, "
                 f"{len(project.sources)} sources: "
             )
-        click.echo(f"briefgen validate: {counts}{summary_line(report, strict=strict)}", err=True)
+        summary = summary_line(report, strict=strict, notes=True, verbose=verbose)
+        click.echo(f"briefgen validate: {counts}{summary}", err=True)
     return EXIT_CONTENT if report.failed(strict) else EXIT_OK

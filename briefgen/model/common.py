@@ -16,6 +16,8 @@ from pydantic import (
     field_validator,
 )
 
+from briefgen.diagnostics import quoted
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
 
@@ -43,8 +45,8 @@ def _check_slug(value: str) -> str:
     if not _SLUG.match(value) or len(value) > 80:
         suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "an-id"
         raise ValueError(
-            f"'{value}' is not a valid id: use lower-case letters, digits and single hyphens "
-            f"(for example '{suggestion}')"
+            f"{quoted(value)} is not a valid id: use lower-case letters, digits and single "
+            f"hyphens (for example {quoted(suggestion)})"
         )
     return value
 
@@ -72,7 +74,7 @@ def _yaml_bool(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        raise ValueError(f"write true or false, not '{value}'")
+        raise ValueError(f"write true or false, not {quoted(value)}")
     return value
 
 
@@ -116,15 +118,15 @@ def _tlp_before(value: Any) -> Any:
         return value
     letters = _tlp_letters(value)
     if letters == "WHITE":
-        raise ValueError(f"'{value}' is the TLP 1.0 name; TLP 2.0 calls it TLP:CLEAR")
+        raise ValueError(f"{quoted(value)} is the TLP 1.0 name; TLP 2.0 calls it TLP:CLEAR")
     for tlp in Tlp:
         if _tlp_letters(tlp.value) == letters:
-            raise ValueError(f"'{value}' is not written as FIRST writes it: use {tlp.value}")
+            raise ValueError(f"{quoted(value)} is not written as FIRST writes it: use {tlp.value}")
     close = difflib.get_close_matches(value.upper(), [t.value for t in Tlp], n=1, cutoff=0.7)
     if close:
-        raise ValueError(f"'{value}' is not a TLP 2.0 label; did you mean {close[0]}?")
+        raise ValueError(f"{quoted(value)} is not a TLP 2.0 label; did you mean {close[0]}?")
     choices = ", ".join(t.value for t in Tlp)
-    raise ValueError(f"'{value}' is not a TLP 2.0 label; use one of {choices}")
+    raise ValueError(f"{quoted(value)} is not a TLP 2.0 label; use one of {choices}")
 
 
 Marking = Annotated[Tlp, BeforeValidator(_tlp_before)]

@@ -17,6 +17,8 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from briefgen.diagnostics import quoted
+
 Precision = Literal["year", "month", "day"]
 _POINT = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<q>[~?%])?$")
 PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?(/\d{4}(-\d{2}(-\d{2})?)?[~?%]?)?$"
@@ -91,23 +93,25 @@ def _parse_point(text: str) -> DatePoint:
             # Single-digit months and days are the most common slip: show the fixed form.
             year, month, day, q = unpadded.groups()
             fixed = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "") + q
-            raise DateError(f"'{text}' needs two-digit months and days: write {fixed}")
+            raise DateError(f"{quoted(text)} needs two-digit months and days: write {fixed}")
         raise DateError(
-            f"'{text}' is not a date in the accepted form "
+            f"{quoted(text)} is not a date in the accepted form "
             "(YYYY, YYYY-MM or YYYY-MM-DD, optionally with ~ ? or %)"
         )
     year = int(match["year"])
     if year == 0:
         # Python's calendar (and every date a briefing could need) starts at year 1.
-        raise DateError(f"'{text}': year 0000 is not supported; years start at 0001")
+        raise DateError(f"{quoted(text)}: year 0000 is not supported; years start at 0001")
     month = int(match["month"]) if match["month"] else None
     day = int(match["day"]) if match["day"] else None
     if month is not None and not 1 <= month <= 12:
-        raise DateError(f"'{text}' has no month {month}")
+        raise DateError(f"{quoted(text)} has no month {month}")
     if month is not None and day is not None:
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            raise DateError(f"'{text}' does not exist: {_MONTHS[month]} {year} has {last} days")
+            raise DateError(
+                f"{quoted(text)} does not exist: {_MONTHS[month]} {year} has {last} days"
+            )
     qualifier = match["q"] or ""
     return DatePoint(
         year,
@@ -133,16 +137,16 @@ class EdtfDate:
             return cls(_parse_point(text))
         first, _, second = text.partition("/")
         if not first or not second or first == ".." or second == "..":
-            raise DateError(f"'{text}': an interval needs a start and an end date")
+            raise DateError(f"{quoted(text)}: an interval needs a start and an end date")
         if not (_POINT.match(first) and _POINT.match(second)):
             # Most often a date written day/month/year, not an interval: name the whole text.
             raise DateError(
-                f"'{text}' is not a date in the accepted form (YYYY-MM-DD, YYYY-MM or YYYY, "
+                f"{quoted(text)} is not a date in the accepted form (YYYY-MM-DD, YYYY-MM or YYYY, "
                 "or two of them joined by '/' for an interval)"
             )
         start, end = _parse_point(first), _parse_point(second)
         if start.earliest() > end.latest() or start._first() > end._first():
-            raise DateError(f"'{text}': the interval ends before it starts")
+            raise DateError(f"{quoted(text)}: the interval ends before it starts")
         return cls(start, end)
 
     @property

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from briefgen.diagnostics import Report
+from briefgen.diagnostics import Report, quoted, shorten
 from briefgen.load import LoadedFile, YamlPath
 from briefgen.model.common import EMPTY_VALUE_MESSAGE
 from briefgen.validate.hints import did_you_mean
@@ -25,7 +25,8 @@ def _describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"'{value}'"
+    # A value is quoted to point at it, shortened so that a long one does not bury the message.
+    return quoted(value)
 
 
 def _field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
@@ -58,15 +59,19 @@ def _message(error: Any, vocabulary: set[str]) -> tuple[str, str | None, bool]:
     value = error.get("input")
     last = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
-        return (f"unknown key '{last}'", _unknown_key_hint(last, vocabulary), True)
+        return (f"unknown key {quoted(last)}", _unknown_key_hint(last, vocabulary), True)
     if kind == "missing":
-        return (f"missing required key '{last}'", None, False)
+        return (f"missing required key {quoted(last)}", None, False)
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         hint = did_you_mean(str(value), re.findall(r"'([^']*)'", expected))
         return (f"{_describe(value)} is not allowed here; expected {expected}", hint, False)
     if kind == "value_error" and EMPTY_VALUE_MESSAGE in str(error["msg"]):
-        return (f"'{last}' is empty ('~', 'null' or nothing is no value in YAML)", _NULL_HINT, True)
+        return (
+            f"{quoted(last)} is empty ('~', 'null' or nothing is no value in YAML)",
+            _NULL_HINT,
+            True,
+        )
     if kind == "value_error":
         return (str(error["msg"]).removeprefix("Value error, "), None, False)
     message, hint = _type_message(kind, value, str(error["msg"]))
@@ -87,7 +92,7 @@ def _type_message(kind: str, value: Any, pydantic_message: str) -> tuple[str, st
             return ("text is required here, but the value is empty", _NULL_HINT)
         return (f"expected text, got {_describe(value)}", _quote_hint(value))
     if kind == "list_type":
-        hint = f"write a list, e.g. [{value}]" if isinstance(value, str) else None
+        hint = f"write a list, e.g. [{shorten(value)}]" if isinstance(value, str) else None
         return (f"expected a list, got {_describe(value)}", hint)
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return (f"expected a mapping of keys, got {_describe(value)}", None)
@@ -173,7 +178,7 @@ def parse_items(
         return []
     hints = {extra: did_you_mean(extra, [key]) for extra in sorted(set(data) - {key})}
     for extra, hint in hints.items():
-        report.error(loaded.locate((extra,), key=True), f"unknown key '{extra}'", hint)
+        report.error(loaded.locate((extra,), key=True), f"unknown key {quoted(extra)}", hint)
     items = data.get(key)
     if key not in data:
         if not any(hints.values()):  # else the misspelt key's hint already says it

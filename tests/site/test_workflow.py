@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -47,3 +48,40 @@ def test_the_wheel_ships_the_workflow(wheel_file: Path) -> None:
         names = archive.namelist()
     assert "briefgen/scaffold/.github/workflows/publish.yml" in names
     assert "briefgen/templates/site/site.css" in names
+
+
+def _check_step(path: Path) -> str:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first = workflow["jobs"]["build"]["steps"][0]
+    assert "BRIEFGEN" in first["name"]
+    return str(first["run"])
+
+
+def test_a_new_project_must_say_where_briefgen_comes_from(tmp_path: Path) -> None:
+    # briefgen is not on PyPI: the scaffold must not install "briefgen" from there (it fails, or
+    # installs whoever registers the name). BRIEFGEN starts empty and the first step stops on it.
+    assert run_cli("init", str(tmp_path / "desk")).returncode == 0
+    written = tmp_path / "desk/.github/workflows/publish.yml"
+    workflow = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert workflow["env"]["BRIEFGEN"] == ""
+    assert "not published on PyPI" in written.read_text(encoding="utf-8")
+    script = _check_step(written)
+    empty = subprocess.run(
+        ["bash", "-c", script], env={"BRIEFGEN": ""}, capture_output=True, text=True, check=False
+    )
+    assert empty.returncode == 1
+    assert empty.stdout.startswith("::error file=.github/workflows/publish.yml::BRIEFGEN is empty")
+    set_ = subprocess.run(
+        ["bash", "-c", script],
+        env={"BRIEFGEN": "git+https://example.org/briefgen.git@v0.1.0"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (set_.returncode, set_.stdout) == (0, "")
+
+
+def test_the_repository_installs_briefgen_from_its_own_checkout() -> None:
+    workflow = yaml.safe_load(REPO_WORKFLOW.read_text(encoding="utf-8"))
+    assert workflow["env"]["BRIEFGEN"] == "."
+    assert _check_step(REPO_WORKFLOW) == _check_step(SCAFFOLD_WORKFLOW)
