@@ -10,7 +10,12 @@ from typing import Any
 
 import click
 
-from briefgen.cli.common import print_diagnostics, resolve_project, summary_line
+from briefgen.cli.common import (
+    notes_summary,
+    print_diagnostics,
+    resolve_project,
+    summary_line,
+)
 from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK, UserError
 
 ALL_FORMATS = ("pdf", "html", "md")
@@ -100,7 +105,7 @@ def _skipped_note(skipped: list[str]) -> str:
     return f"; {len(skipped)} briefing(s) up to date, skipped (--force rebuilds them)"
 
 
-def _summary(result: Any, root: Path, elapsed: float, verbose: bool) -> None:
+def _summary(result: Any, root: Path, elapsed: float, verbose: bool, strict: bool) -> None:
     for item in result.written:
         if verbose:
             state = "wrote" if item.changed else "unchanged"
@@ -109,6 +114,9 @@ def _summary(result: Any, root: Path, elapsed: float, verbose: bool) -> None:
         for briefing_id in result.skipped:
             click.echo(f"up to date {briefing_id}", err=True)
     skipped = _skipped_note(result.skipped)
+    # Unverified quotes are marked in the outputs; the summary says so too, never silently.
+    notes = notes_summary(result.report, strict=strict, verbose=verbose)
+    skipped += f"; {notes}" if notes else ""
     if not result.written:
         click.echo(f"briefgen build: nothing written{skipped} ({elapsed:.1f} s)", err=True)
         return
@@ -223,7 +231,9 @@ def build(
     print_diagnostics(result.report, "text", strict=strict, verbose=verbose)
     if not result.valid:
         click.echo(
-            f"briefgen build: {summary_line(result.report, strict=strict)}; nothing written",
+            "briefgen build: "
+            f"{summary_line(result.report, strict=strict, notes=True, verbose=verbose)}; "
+            "nothing written",
             err=True,
         )
         return EXIT_CONTENT
@@ -231,5 +241,5 @@ def build(
         click.echo(f"{briefing_id}: error: {message} (previous outputs kept)", err=True)
     if not quiet:
         _harfbuzz_note(chosen)
-        _summary(result, root, time.perf_counter() - started, verbose)
+        _summary(result, root, time.perf_counter() - started, verbose, strict)
     return EXIT_OK if result.ok else EXIT_CONTENT

@@ -174,3 +174,8 @@ def init(directory: Path) -> None:
         raise UserError(f"cannot create a project in {directory}: {exc.strerror}{where}") from exc
     click.echo(f"Created a briefgen project in {directory} ({len(files)} files).", err=True)
     click.echo(f"Next: cd {directory} && briefgen validate && briefgen build", err=True)
+    click.echo(
+        "Before the first push, set BRIEFGEN in .github/workflows/publish.yml to where pip can "
+        "get briefgen (it is not on PyPI); see docs/site.md.",
+        err=True,
+    )

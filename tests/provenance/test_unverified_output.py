@@ -102,3 +102,12 @@ def test_publish_counts_notes_and_v_lists_them(tmp_path: Path) -> None:
     assert verbose.returncode == 0, verbose.stderr
     assert f"{QUOTE_AT}: info: quote not verified" in verbose.stdout
     assert verbose.stderr == ""
+
+
+def test_build_summary_counts_the_unverified_quotes(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    result = run_cli("build", "--format", "md", str(project))
+    assert result.returncode == 0, result.stderr
+    assert f"; {COUNTED} (run with -v to list them)" in result.stderr
+    markdown = (project / "output/water/briefing.md").read_text(encoding="utf-8")
+    assert "unverified" in markdown.lower()
