@@ -56,3 +56,17 @@ def test_init_then_validate_from_the_wheel(wheel_site: Path, tmp_path: Path) -> 
     checked = _run_installed(wheel_site, tmp_path / "desk", "validate", "--strict")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "no problems" in checked.stderr
+
+
+def test_build_and_publish_from_the_wheel(wheel_site: Path, tmp_path: Path) -> None:
+    # Templates, CSS and the scaffold must ship inside the wheel, not only in the source tree.
+    assert _run_installed(wheel_site, tmp_path, "init", "desk").returncode == 0
+    project = tmp_path / "desk"
+    built = _run_installed(wheel_site, project, "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+    for name in ("briefing.pdf", "briefing.html", "briefing.md"):
+        assert (project / "output/example" / name).stat().st_size > 0
+    published = _run_installed(wheel_site, project, "publish", "--no-pdf", "-q")
+    assert published.returncode == 0, published.stdout + published.stderr
+    assert (project / "output/site/index.html").is_file()
+    assert (project / ".github/workflows/publish.yml").is_file()
