@@ -6,7 +6,6 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 
 class Severity(StrEnum):
@@ -165,19 +164,6 @@ def _promoted_under_strict(d: Diagnostic) -> bool:
     if d.severity is Severity.WARNING:
         return True
     return d.severity is Severity.INFO and d.code in STRICT_INFO_CODES
-
-
-def display_path(path: Path, root: Path) -> str:
-    """A path relative to the project root when it lies inside it, in POSIX form."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def format_text(items: list[Diagnostic]) -> str:
-    """One line per diagnostic, as compilers print them."""
-    return "\n".join(d.text() for d in items)
 
 
 def format_json(items: list[Diagnostic]) -> str:

@@ -35,13 +35,6 @@ def resolve_project(path: Path | None) -> Path:
     return root
 
 
-def project_argument() -> click.Argument:
-    """The optional PATH argument of commands that work on a project."""
-    return click.Argument(
-        ["path"], required=False, type=click.Path(path_type=Path, file_okay=False)
-    )
-
-
 def _visible(report: Report, fmt: str, strict: bool, verbose: bool) -> list[Diagnostic]:
     # Notes (e.g. unverified quotes) are listed in text only with -v, so that a terminal shows
     # problems first (the summary line counts the notes); JSON and GitHub output always carry

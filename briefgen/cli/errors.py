@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import traceback
 
@@ -55,9 +54,3 @@ def run_guarded(command: click.Command) -> int:
         )
         return EXIT_INTERNAL
     return result if isinstance(result, int) else EXIT_OK
-
-
-def fail(exit_code: int) -> None:
-    """End the current command with ``exit_code`` (used after diagnostics are printed)."""
-    sys.stdout.flush()
-    raise click.exceptions.Exit(exit_code)

@@ -96,6 +96,11 @@ class Tlp(StrEnum):
         return list(Tlp).index(self)
 
     @property
+    def css_class(self) -> str:
+        """'clear', 'green', 'amber', 'amber-strict' or 'red': the marking's CSS modifier."""
+        return self.value.removeprefix("TLP:").replace("+", "-").lower()
+
+    @property
     def colour(self) -> str:
         """FIRST's foreground colour for the label (printed on black)."""
         return {

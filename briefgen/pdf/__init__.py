@@ -27,7 +27,7 @@ from typing import Any
 
 import jinja2
 
-from briefgen.model import Project
+from briefgen.model import Project, Tlp
 from briefgen.render import make_environment, render_html
 from briefgen.render.environment import TEMPLATES_DIR, builtin_templates_dir
 
@@ -78,14 +78,22 @@ def _template_source(env: jinja2.Environment, name: str) -> str:
     return env.loader.get_source(env, name)[0]
 
 
-def stylesheets(project: Project, env: jinja2.Environment) -> list[Any]:
-    """Parsed briefing.css, pdf.css and the page size rule (templates only, never content)."""
+def stylesheets(project: Project, env: jinja2.Environment, marking: Tlp) -> list[Any]:
+    """Parsed briefing.css, pdf.css, the page size and the marking's label (never content)."""
     base = _base_url(project)
     return [
         _parsed_css(_template_source(env, BRIEFING_CSS), base),
         _parsed_css(_template_source(env, PDF_CSS), base),
         _parsed_css(f"@page {{ size: {project.settings.page_size}; }}", base),
+        _parsed_css(_marking_rule(marking), base),
     ]
+
+
+def _marking_rule(marking: Tlp) -> str:
+    # Generated last, from the model's FIRST colours, so that a project's own pdf.css can
+    # restyle the label box but never drop the label or print it in the wrong colour.
+    label = f'content: "{marking.value}"; color: {marking.colour};'
+    return f"@page {{ @top-right {{ {label} }} @bottom-right {{ {label} }} }}"
 
 
 def _base_url(project: Project) -> str:
@@ -146,7 +154,10 @@ def render_pdf(
         try:
             document = weasyprint.HTML(
                 string=html, base_url=_base_url(project), url_fetcher=fetcher
-            ).render(font_config=font_configuration(), stylesheets=stylesheets(project, env))
+            ).render(
+                font_config=font_configuration(),
+                stylesheets=stylesheets(project, env, project.briefings[briefing_id].marking),
+            )
             modified = modification_date()
             if modified:
                 document.metadata.modified = modified

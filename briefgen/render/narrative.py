@@ -127,11 +127,6 @@ def citation_group_html(numbers: Iterable[int]) -> Markup:
     return Markup(f'<sup class="cite">{links}</sup>' if links else "")
 
 
-def citation_marker_html(number: int) -> Markup:
-    """The superscript endnote reference used in HTML and PDF."""
-    return citation_group_html([number])
-
-
 def join_adjacent_citations(html: str) -> str:
     """Merge marker groups that touch into one group, with a comma between their numbers.
 

@@ -139,13 +139,6 @@ class StatementView:
     reacts_to: str | None
     citations: tuple[CiteRef, ...]
 
-    @property
-    def speaker_label(self) -> str:
-        """Who said it: 'Name, Title' or the attribution of an unnamed speaker."""
-        if self.speaker is not None:
-            return self.speaker.label
-        return self.attribution or "an unnamed speaker"
-
 
 @dataclass(frozen=True)
 class AssessmentView:
@@ -402,7 +395,7 @@ def build_view(project: Project, briefing_id: str) -> BriefingView:
         id=briefing_id,
         title=briefing.title,
         marking=briefing.marking.value,
-        marking_class=briefing.marking.value.removeprefix("TLP:").replace("+", "-").lower(),
+        marking_class=briefing.marking.css_class,
         marking_colour=briefing.marking.colour,
         purpose=briefing.purpose,
         purpose_label=purpose_label(briefing.purpose),

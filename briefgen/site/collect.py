@@ -7,7 +7,7 @@ from typing import Literal
 
 from briefgen.model import Actor, Briefing, Project, Tlp
 from briefgen.model.briefings import Decision, Event, Statement
-from briefgen.model.dates import EdtfDate, format_date
+from briefgen.model.dates import EdtfDate
 from briefgen.model.roles import titles_on
 from briefgen.site.ceiling import briefing_source_ids
 
@@ -35,11 +35,6 @@ class Item:
     fact: Event | Decision | Statement
     # Actor id -> the titles that actor held on the item's date.
     titles: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def date_text(self) -> str:
-        """The date in words, at its own precision."""
-        return format_date(self.date)
 
     def sort_key(self) -> tuple[object, ...]:
         """Chronological; on one date events, then decisions, then statements (reactions)."""

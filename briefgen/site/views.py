@@ -28,15 +28,10 @@ ACTOR_KIND_LABELS = {
 _INLINE_CITATION = re.compile(r"\s*\[@[^\]\s]*\]")
 
 
-def marking_class(marking: Tlp) -> str:
-    """'clear', 'green', 'amber', 'amber-strict' or 'red': the CSS modifier of a label."""
-    return marking.value.removeprefix("TLP:").replace("+", "-").lower()
-
-
 def tlp_badge(marking: Tlp) -> Markup:
     """The TLP label as an inline badge (FIRST colours on black, via the site CSS)."""
     return Markup('<span class="site-tlp site-tlp--{}">{}</span>').format(
-        marking_class(marking), marking.value
+        marking.css_class, marking.value
     )
 
 
