@@ -40,6 +40,11 @@ def serve(path: Path | None, port: int, all_markings: bool) -> int:
     and the open page reloads by itself. Errors are printed here and shown
     on the page; the server keeps running until you press Ctrl+C.
     It listens on 127.0.0.1 only: nothing is reachable from other machines.
+    It answers only requests addressed to 127.0.0.1:PORT, localhost:PORT or
+    [::1]:PORT (a missing, repeated or other Host header gets 400 or 421),
+    so a web site that points its own name at 127.0.0.1 cannot read the
+    preview; a request with an Origin other than these addresses gets 403.
+    There is no option to listen elsewhere.
     """
     from briefgen.model import Tlp
     from briefgen.site.serve import Preview, make_server, watch

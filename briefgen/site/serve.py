@@ -3,6 +3,10 @@
 Nothing is written to disk. PDFs are made on first request (WeasyPrint is the slow part of a
 build), so a save shows up in the browser within a moment. When the project has errors, every
 page shows them instead of the site, and the server keeps running until they are fixed.
+
+It answers only requests addressed to itself (see :func:`check_request`): listening on loopback
+keeps other machines out, but not a web page the analyst opens, which can point a name of its
+own at 127.0.0.1 (DNS rebinding) and read the preview as its own content.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,6 +44,13 @@ RELOAD_SCRIPT = """<script>
 </script>
 """
 _TYPES = {".md": "text/markdown; charset=utf-8", ".xml": "application/atom+xml; charset=utf-8"}
+# The names the preview answers to. It listens on 127.0.0.1 only; [::1] is accepted too because
+# an address literal cannot be rebound to another machine, and "localhost" because browsers
+# resolve it to loopback themselves, without asking DNS.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+# Sec-Fetch-Site values of the preview's own poll ("same-origin") and of an address typed or
+# bookmarked by hand ("none"); any other value is a request made by another site.
+OWN_FETCH_SITES = ("same-origin", "none")
 
 
 @dataclass
@@ -115,6 +127,79 @@ class Preview:
             return self._pdfs[briefing_id]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request is not answered: the status and a short plain-text reason."""
+
+    status: HTTPStatus
+    reason: str
+
+
+def allowed_hosts(port: int) -> frozenset[str]:
+    """The ``Host`` values (lower case) of requests addressed to the preview on ``port``.
+
+    A browser always sends the port unless it is HTTP's default, 80; only then does it send a
+    bare name for the preview, so only then is the bare name accepted. Nothing else is needed:
+    a browser cannot be made to send a Host it did not take from the address it was given.
+    """
+    hosts = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+    if port == 80:
+        hosts.update(LOOPBACK_NAMES)
+    return frozenset(hosts)
+
+
+def allowed_origins(port: int) -> frozenset[str]:
+    """The ``Origin`` values (lower case) of the preview's own pages."""
+    return frozenset(f"http://{host}" for host in allowed_hosts(port))
+
+
+def split_target(target: str) -> tuple[str | None, str] | None:
+    """The authority (absolute form only) and the path of a request target, or None.
+
+    Only the forms a browser sends are accepted: a path ("/x?q"), or a full ``http://`` URL as
+    sent to proxies. A path is cut at "?" by hand: ``urlsplit`` would read "//etc/passwd" as
+    the host "etc".
+    """
+    if target.startswith("/"):
+        return None, target.partition("?")[0].partition("#")[0]
+    if target[:7].lower() == "http://":
+        parts = urlsplit(target)
+        return parts.netloc.lower(), parts.path or "/"
+    return None
+
+
+def check_request(target: str, headers: Message, port: int) -> Refusal | None:
+    """None if the request is addressed to the preview on ``port`` by itself or by hand.
+
+    Refused: a missing or repeated Host (400, as HTTP requires); a Host or absolute target that
+    names anything but the preview (421); an Origin other than the preview's own (403), on every
+    path, since the preview's own pages never send another; and on the reload channel a
+    Sec-Fetch-Site that says another site made the request (403).
+    """
+    use = f"open http://127.0.0.1:{port}/ instead"
+    hosts = headers.get_all("Host") or []
+    if len(hosts) != 1:
+        return Refusal(HTTPStatus.BAD_REQUEST, f"exactly one Host header is required; {use}.")
+    split = split_target(target)
+    if split is None:
+        return Refusal(HTTPStatus.BAD_REQUEST, f"the request target is not a path; {use}.")
+    authority, path = split
+    allowed = allowed_hosts(port)
+    if hosts[0].strip(" \t").lower() not in allowed or authority not in (None, *allowed):
+        names = ", ".join(sorted(allowed))
+        reason = f"this preview answers only requests addressed to {names}; {use}."
+        return Refusal(HTTPStatus.MISDIRECTED_REQUEST, reason)
+    origins = allowed_origins(port)
+    if any(o.strip(" \t").lower() not in origins for o in headers.get_all("Origin") or []):
+        reason = f"this preview refuses requests made by other web sites; {use}."
+        return Refusal(HTTPStatus.FORBIDDEN, reason)
+    fetch_site = headers.get("Sec-Fetch-Site", "same-origin").strip(" \t").lower()
+    if unquote(path) == VERSION_PATH and fetch_site not in OWN_FETCH_SITES:
+        reason = f"the reload channel answers only the preview's own pages; {use}."
+        return Refusal(HTTPStatus.FORBIDDEN, reason)
+    return None
+
+
 def error_page(errors: list[str], version: int) -> bytes:
     """A self-contained page listing the errors (no templates: they may be what is broken)."""
     items = "\n".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
@@ -160,8 +245,36 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:
             pass  # the terminal shows rebuilds and errors, not every request
 
+        def parse_request(self) -> bool:
+            # Every request passes here before its method is looked at, so the check covers
+            # every method, known or not.
+            if not super().parse_request():
+                return False
+            port = int(self.connection.getsockname()[1])
+            refusal = check_request(self.path, self.headers, port)
+            if refusal is None:
+                return True
+            self._refuse(refusal)
+            return False
+
+        def _refuse(self, refusal: Refusal) -> None:
+            body = f"{refusal.status.value} {refusal.status.phrase}: {refusal.reason}\n"
+            data = body.encode("utf-8")
+            self.send_response(refusal.status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            # The request may carry a body that is never read: end the connection.
+            self.send_header("Connection", "close")
+            self.close_connection = True
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
         def do_GET(self) -> None:
-            path = unquote(urlsplit(self.path).path)
+            split = split_target(self.path)
+            path = unquote(split[1] if split else "/")
             if path == VERSION_PATH:
                 self._send(HTTPStatus.OK, str(preview.version).encode(), "text/plain")
                 return
@@ -244,7 +357,10 @@ def watch(
 
 
 def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
-    """An HTTP server on 127.0.0.1 (loopback only); ``port`` 0 picks a free port."""
+    """An HTTP server on 127.0.0.1 (loopback only); ``port`` 0 picks a free port.
+
+    It answers only requests addressed to 127.0.0.1, localhost or [::1] with its port.
+    """
     server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
     server.daemon_threads = True
     return server
