@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ from briefgen.cli.errors import EXIT_CONTENT, UserError
 from briefgen.diagnostics import Report
 from briefgen.load import read_yaml_file
 from briefgen.load.project_files import BRIEFINGS_DIR, PROJECT_FILE
-from briefgen.model.common import SLUG_PATTERN
+from briefgen.model.common import id_problem, is_valid_id
 from briefgen.model.project import ProjectSettings
 from briefgen.validate.schema import parse_file
 
@@ -80,10 +79,8 @@ def new(briefing_id: str, title: str, purpose: str, author: str, path: Path | No
     project's default_marking; cut-off and issue date are today. Never
     overwrites an existing briefing.
     """
-    if not re.match(SLUG_PATTERN, briefing_id):
-        raise UserError(
-            f"'{briefing_id}' is not a valid id: use lower-case letters, digits, hyphens"
-        )
+    if not is_valid_id(briefing_id):
+        raise UserError(id_problem(briefing_id))
     root = resolve_project(path)
     target = root / BRIEFINGS_DIR / f"{briefing_id}.yaml"
     if target.exists():

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from briefgen.model.common import Slug, StrictModel, Text
+from briefgen.model.common import LanguageTag, Slug, StrictModel, Text
 from briefgen.model.dates import EdtfDate
 
 ActorKind = Literal["person", "organization", "state", "media", "group"]
@@ -16,7 +16,7 @@ class OtherName(StrictModel):
     """The actor's name in another language or script."""
 
     name: Text = Field(description="The name as written in that language, e.g. محمود عباس.")
-    lang: Text = Field(description="BCP 47 language tag, e.g. 'ar', 'he', 'ar-Latn'.")
+    lang: LanguageTag = Field(description="BCP 47 language tag, e.g. 'ar', 'he', 'ar-Latn'.")
 
 
 class Role(StrictModel):

@@ -6,7 +6,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from briefgen.model.common import Citations, Markdown, Marking, Slug, StrictModel, Text
+from briefgen.model.common import (
+    Citations,
+    LanguageTag,
+    Markdown,
+    Marking,
+    Slug,
+    StrictModel,
+    Text,
+)
 from briefgen.model.dates import EdtfDate
 
 Purpose = Literal["information", "decision"]
@@ -93,7 +101,7 @@ class Statement(StrictModel):
     )
     date: EdtfDate = Field(description="When it was said.")
     medium: Text = Field(description="Where it was said, e.g. 'Voice of Palestine radio'.")
-    original_language: Text | None = Field(
+    original_language: LanguageTag | None = Field(
         None, description="BCP 47 tag when the words are a translation, e.g. 'ar'."
     )
     reacts_to: Slug | None = Field(None, description="Id of the event it responds to.")

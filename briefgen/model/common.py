@@ -18,8 +18,11 @@ from pydantic import (
 
 from briefgen.diagnostics import quoted
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_SLUG = re.compile(SLUG_PATTERN)
+_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG_PATTERN = f"^{_ID}$"  # for the JSON Schema
+# One id rule for actors, sources and briefings (whose id is the file name): ids become file
+# names and URL paths, so they stay short enough for every file system and address bar.
+MAX_ID_LENGTH = 80
 
 
 EMPTY_VALUE_MESSAGE = "the value is empty ('~', 'null' or nothing)"
@@ -41,13 +44,32 @@ class StrictModel(BaseModel):
         return value
 
 
-def _check_slug(value: str) -> str:
-    if not _SLUG.match(value) or len(value) > 80:
-        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "an-id"
-        raise ValueError(
-            f"{quoted(value)} is not a valid id: use lower-case letters, digits and single "
-            f"hyphens (for example {quoted(suggestion)})"
+_ID_RE = re.compile(_ID)
+
+
+def is_valid_id(value: str) -> bool:
+    """True when ``value`` is an id: lower-case letters, digits, single hyphens, at most 80."""
+    # fullmatch, not match: a pattern ending in '$' also accepts a trailing newline ('abc\n').
+    return len(value) <= MAX_ID_LENGTH and _ID_RE.fullmatch(value) is not None
+
+
+def id_problem(value: str) -> str:
+    """Why ``value`` is not an id, with a suggestion, for messages."""
+    if len(value) > MAX_ID_LENGTH:
+        return (
+            f"{quoted(value)} is not a valid id: it has {len(value)} characters, "
+            f"at most {MAX_ID_LENGTH} are allowed"
         )
+    suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "an-id"
+    return (
+        f"{quoted(value)} is not a valid id: use lower-case letters, digits and single "
+        f"hyphens (for example {quoted(suggestion)})"
+    )
+
+
+def _check_slug(value: str) -> str:
+    if not is_valid_id(value):
+        raise ValueError(id_problem(value))
     return value
 
 
@@ -60,9 +82,31 @@ def _check_text(value: str) -> str:
 Slug = Annotated[
     str,
     AfterValidator(_check_slug),
-    Field(json_schema_extra={"pattern": SLUG_PATTERN}),
+    Field(json_schema_extra={"pattern": SLUG_PATTERN, "maxLength": MAX_ID_LENGTH}),
 ]
 Text = Annotated[str, AfterValidator(_check_text), Field(min_length=1)]
+
+# A BCP 47 language tag in its common shape: a 2–3 letter language, then subtags of letters
+# and digits ('ar', 'he', 'ar-Latn', 'en-GB', 'es-419'). It is printed as a lang attribute and
+# as a language name, so anything else (spaces, markup) is refused rather than escaped later.
+LANGUAGE_TAG_PATTERN = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$"
+_LANGUAGE_TAG_RE = re.compile(LANGUAGE_TAG_PATTERN[1:-1])
+
+
+def _check_language_tag(value: str) -> str:
+    if len(value) > 35 or not _LANGUAGE_TAG_RE.fullmatch(value):
+        raise ValueError(
+            f"{quoted(value)} is not a language tag: write a BCP 47 tag such as 'ar', 'he', "
+            "'en-GB' or 'ar-Latn'"
+        )
+    return value
+
+
+LanguageTag = Annotated[
+    str,
+    AfterValidator(_check_language_tag),
+    Field(json_schema_extra={"pattern": LANGUAGE_TAG_PATTERN, "maxLength": 35}),
+]
 Markdown = Annotated[
     str,
     AfterValidator(_check_text),

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl
 
-from briefgen.model.common import Marking, StrictModel, Text, Tlp
+from briefgen.model.common import LanguageTag, Marking, StrictModel, Text, Tlp
 
 
 class ProjectSettings(StrictModel):
@@ -18,7 +18,7 @@ class ProjectSettings(StrictModel):
         Tlp.AMBER, description="Marking `briefgen new` gives a new briefing."
     )
     page_size: Literal["A4", "Letter"] = Field("A4", description="PDF page size.")
-    language: Text = Field("en", description="BCP 47 tag of the briefings' language.")
+    language: LanguageTag = Field("en", description="BCP 47 tag of the briefings' language.")
     publish_ceiling: Marking = Field(
         Tlp.CLEAR, description="Highest marking the published site may hold."
     )

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl
 
-from briefgen.model.common import Slug, StrictModel, Text, YamlBool
+from briefgen.model.common import LanguageTag, Slug, StrictModel, Text, YamlBool
 from briefgen.model.dates import EdtfDate
 
 SourceType = Literal[
@@ -45,7 +45,7 @@ class Source(StrictModel):
         False, description="True when there is no URL to give, e.g. a radio broadcast."
     )
     accessed: EdtfDate | None = Field(None, description="When the URL was last read.")
-    language: Text = Field("en", description="BCP 47 tag of the source's language.")
+    language: LanguageTag = Field("en", description="BCP 47 tag of the source's language.")
     cites: list[Slug] = Field(
         default_factory=list, description="Ids of sources this one reports or relays."
     )

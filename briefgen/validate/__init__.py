@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.diagnostics import Location, Report
+from briefgen.diagnostics import Location, Report, quoted
 from briefgen.load import ProjectFiles, load_project_files
 from briefgen.model import Actor, Briefing, Project, ProjectSettings, Source
-from briefgen.model.common import SLUG_PATTERN
+from briefgen.model.common import MAX_ID_LENGTH, is_valid_id
 from briefgen.provenance import verify
 from briefgen.validate import briefing_dates, briefing_refs, briefing_sources, markdown_rules
 from briefgen.validate.context import (
@@ -73,16 +72,24 @@ def _parse_registry(files: ProjectFiles, report: Report) -> Registry:
     return registry
 
 
+def _file_name_problem(briefing_id: str) -> tuple[str, str]:
+    """The message and hint for a briefing file name that is not an id."""
+    problem = f"briefing file name {quoted(briefing_id)} is not a valid id"
+    if len(briefing_id) > MAX_ID_LENGTH:
+        length = f": it has {len(briefing_id)} characters, at most {MAX_ID_LENGTH} are allowed"
+        return problem + length, "shorten the file name"
+    return problem, "name it with lower-case letters, digits and hyphens, e.g. pa-coordination.yaml"
+
+
 def _parse_briefings(
     files: ProjectFiles, registry: Registry, settings: ProjectSettings | None, report: Report
 ) -> list[BriefingContext]:
     contexts = []
     for briefing_id, loaded in files.briefings.items():
-        if not re.match(SLUG_PATTERN, briefing_id):
+        if not is_valid_id(briefing_id):
             report.error(
                 Location(loaded.display, 1, 1),
-                f"briefing file name '{briefing_id}' is not a valid id",
-                "name it with lower-case letters, digits and hyphens, e.g. pa-coordination.yaml",
+                *_file_name_problem(briefing_id),
             )
             continue
         if briefing_id in RESERVED_IDS:
