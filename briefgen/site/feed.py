@@ -11,11 +11,15 @@ import uuid
 import xml.etree.ElementTree as ET
 from datetime import date
 
+import jinja2
+
 from briefgen.model import Project
+from briefgen.render.environment import render_template
 from briefgen.site.views import index_entry
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Namespace of briefgen's name-based feed ids (a fixed, random UUID: never change it).
+FEED_SUMMARY = "site/feed-summary.html"
 _ID_NAMESPACE = uuid.UUID("6f1f8a52-3c0e-4d57-9a57-1c3b7f0e2d11")
 
 
@@ -45,7 +49,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def _entry(feed: ET.Element, project: Project, briefing_id: str) -> None:
+def _entry(feed: ET.Element, project: Project, env: jinja2.Environment, briefing_id: str) -> None:
     item = index_entry(project, briefing_id)
     page = f"briefings/{briefing_id}.html"
     entry = _sub(feed, "entry")
@@ -60,11 +64,12 @@ def _entry(feed: ET.Element, project: Project, briefing_id: str) -> None:
     pdf = _href(project, f"briefings/{briefing_id}.pdf")
     _sub(entry, "link", rel="enclosure", type="application/pdf", href=pdf)
     _sub(entry, "category", term=item.marking.value, label=item.marking.value)
-    summary = f"<p>{item.marking.value} · {item.purpose} · version {item.version}</p>"
-    _sub(entry, "summary", summary + str(item.summary), type="html")
+    # HTML inside the feed: made by an autoescaping template, like every page of the site.
+    summary = render_template(env, FEED_SUMMARY, entry=item)
+    _sub(entry, "summary", summary, type="html")
 
 
-def build_feed(project: Project, briefing_ids: list[str]) -> bytes:
+def build_feed(project: Project, briefing_ids: list[str], env: jinja2.Environment) -> bytes:
     """The Atom feed of ``briefing_ids`` (newest first) of an already filtered project."""
     settings = project.settings
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": settings.language})
@@ -79,7 +84,7 @@ def build_feed(project: Project, briefing_ids: list[str]) -> bytes:
     _sub(feed, "link", rel="alternate", type="text/html", href=_href(project, "index.html"))
     _sub(feed, "generator", "briefgen")
     for briefing_id in briefing_ids:
-        _entry(feed, project, briefing_id)
+        _entry(feed, project, env, briefing_id)
     ET.indent(feed)
     data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return data + b"\n"

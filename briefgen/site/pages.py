@@ -190,5 +190,5 @@ def _generate(pages: _Pages) -> Iterator[tuple[str, bytes]]:
         yield f"actors/{actor_id}.html", pages.actor(actor_id, items)
     yield "timeline.html", pages.timeline()
     yield "sources.html", pages.sources()
-    yield "feed.xml", build_feed(project, collect.newest_first(project))
+    yield "feed.xml", build_feed(project, collect.newest_first(project), pages.env)
     yield "404.html", pages.not_found()

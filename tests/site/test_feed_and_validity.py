@@ -9,6 +9,7 @@ from pathlib import Path
 
 import feedparser
 
+from briefgen.render import make_environment
 from briefgen.site.ceiling import apply_ceiling
 from briefgen.site.collect import newest_first
 from briefgen.site.feed import build_feed
@@ -45,8 +46,9 @@ def test_feed_ids_without_a_site_url_are_stable_name_based_uuids() -> None:
     assert project is not None
     settings = project.settings.model_copy(update={"site_url": None})
     released = apply_ceiling(replace(project, settings=settings)).project
-    first = build_feed(released, newest_first(released))
-    assert first == build_feed(released, newest_first(released))
+    env = make_environment(released.root)
+    first = build_feed(released, newest_first(released), env)
+    assert first == build_feed(released, newest_first(released), env)
     feed = feedparser.parse(first)
     assert not feed.bozo
     assert all(e.id.startswith("urn:uuid:") for e in feed.entries)
