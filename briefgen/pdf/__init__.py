@@ -18,12 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import posixpath
+import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 
@@ -38,7 +41,9 @@ with warnings.catch_warnings():
     import weasyprint
     from weasyprint.text import ffi as _weasy_ffi
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
 
+from briefgen.pdf.css_urls import CssURLError, StylesheetChecker
 from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher
 
 # Tagged PDF (PDF/UA-1): a structure tree, reading order and the document language for screen
@@ -46,6 +51,10 @@ from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher
 PDF_VARIANT = "pdf/ua-1"
 BRIEFING_CSS = "briefing.css"
 PDF_CSS = "pdf.css"
+# Where a refused URL of the page is looked for (see _locate), within reason.
+_TEMPLATE_SUFFIXES = frozenset({".html", ".htm", ".xml", ".svg", ".css", ".j2"})
+_MAX_TEMPLATE_FILES = 500
+_MAX_TEMPLATE_BYTES = 1024 * 1024
 HARFBUZZ_NOTE = (
     "note: the system library libharfbuzz-subset0 is missing, so PDFs take about 3x longer "
     "(WeasyPrint falls back to fontTools); install it, e.g. apt-get install libharfbuzz-subset0"
@@ -68,25 +77,71 @@ def font_configuration() -> FontConfiguration:
 
 
 @cache
-def _parsed_css(text: str, base_url: str) -> Any:
+def _parsed_css(text: str, base_url: str, fetcher: SafeURLFetcher) -> Any:
     # Keyed by the CSS text itself: a changed override is parsed again, an unchanged one never.
-    return weasyprint.CSS(string=text, base_url=base_url, font_config=font_configuration())
+    # The fetcher is part of the key (one per project): @import, @font-face and
+    # @color-profile are fetched while the stylesheet is parsed, and only through it.
+    return weasyprint.CSS(
+        string=text, base_url=base_url, url_fetcher=fetcher, font_config=font_configuration()
+    )
 
 
-def _template_source(env: jinja2.Environment, name: str) -> str:
+@cache
+def _fetcher(allowed_dirs: tuple[Path, ...]) -> SafeURLFetcher:
+    # One per set of folders, so that the parsed stylesheets above stay cached across PDFs.
+    return SafeURLFetcher(allowed_dirs)
+
+
+def project_fetcher(project: Project) -> SafeURLFetcher:
+    """The one URL fetcher for everything WeasyPrint reads while making this project's PDFs."""
+    return _fetcher(tuple(_allowed_dirs(project)))
+
+
+def _template_source(env: jinja2.Environment, name: str) -> tuple[str, str]:
+    # The text and the name the loader gives it: "templates/pdf.css" for a project's file,
+    # the absolute path of a built-in one.
     assert env.loader is not None
-    return env.loader.get_source(env, name)[0]
+    source, filename, _ = env.loader.get_source(env, name)
+    return source, filename or name
 
 
 def stylesheets(project: Project, env: jinja2.Environment, marking: Tlp) -> list[Any]:
-    """Parsed briefing.css, pdf.css, the page size and the marking's label (never content)."""
+    """Parsed briefing.css, pdf.css, the page size and the marking's label (never content).
+
+    Every URL in them (and in what they import) is checked first: one the fetcher would
+    refuse is a :class:`PdfError` naming the file, line and column.
+    """
     base = _base_url(project)
-    return [
-        _parsed_css(_template_source(env, BRIEFING_CSS), base),
-        _parsed_css(_template_source(env, PDF_CSS), base),
-        _parsed_css(f"@page {{ size: {project.settings.page_size}; }}", base),
-        _parsed_css(_marking_rule(marking), base),
+    fetcher = project_fetcher(project)
+    checker = StylesheetChecker(fetcher, lambda path: _shown_path(project, path))
+    sources = [
+        _template_source(env, BRIEFING_CSS),
+        _template_source(env, PDF_CSS),
+        (f"@page {{ size: {project.settings.page_size}; }}", "briefgen page size"),
+        (_marking_rule(marking), "briefgen marking label"),
     ]
+    parsed = []
+    for text, filename in sources:
+        try:
+            checker.check(text, _shown_name(project, filename), base)
+        except CssURLError as exc:
+            raise PdfError(str(exc)) from None
+        parsed.append(_parsed_css(text, base, fetcher))
+    return parsed
+
+
+def _shown_name(project: Project, filename: str) -> str:
+    path = Path(filename)
+    return _shown_path(project, path) if path.is_absolute() else filename
+
+
+def _shown_path(project: Project, path: Path) -> str:
+    """A file named for messages: ``builtin/pdf.css``, ``templates/parts/x.css``."""
+    # The built-in folder first: it may lie inside a project (briefgen's own repository).
+    for folder, prefix in ((builtin_templates_dir(), "builtin/"), (project.root.resolve(), "")):
+        if path.is_relative_to(folder):
+            return prefix + path.relative_to(folder).as_posix()
+    return path.name
 
 
 def _marking_rule(marking: Tlp) -> str:
@@ -101,7 +156,13 @@ def _base_url(project: Project) -> str:
 
 
 def _allowed_dirs(project: Project) -> list[Path]:
-    return [builtin_templates_dir(), project.root / TEMPLATES_DIR]
+    # The project's templates/ only if its real path is inside the project: a templates/ that
+    # is a link to "/" would otherwise open the whole disk.
+    allowed = [builtin_templates_dir()]
+    templates = (project.root / TEMPLATES_DIR).resolve()
+    if templates.is_relative_to(project.root.resolve()):
+        allowed.append(templates)
+    return allowed
 
 
 class _ErrorCollector(logging.Handler):
@@ -149,26 +210,85 @@ def render_pdf(
     env = env or make_environment(project.root)
     if html is None:
         html = render_html(project, briefing_id, env=env, embed_css=False)
-    fetcher = SafeURLFetcher(_allowed_dirs(project))
     with _weasyprint_errors() as errors:
         try:
-            document = weasyprint.HTML(
-                string=html, base_url=_base_url(project), url_fetcher=fetcher
-            ).render(
-                font_config=font_configuration(),
-                stylesheets=stylesheets(project, env, project.briefings[briefing_id].marking),
-            )
-            modified = modification_date()
-            if modified:
-                document.metadata.modified = modified
-            data: bytes = document.write_pdf(pdf_identifier=False, pdf_variant=PDF_VARIANT)
+            data = _layout(project, briefing_id, html, env)
+        except PdfError:
+            raise
         except BlockedURLError as exc:
-            raise PdfError(str(exc)) from None
+            # Not in a stylesheet (those are checked first): in the page a template made.
+            raise PdfError(_locate(project, exc)) from None
+        except FatalURLFetchingError as exc:
+            # A BaseException: WeasyPrint wraps any other failure of the fetcher in it.
+            raise PdfError(_relative(project, f"cannot fetch a resource: {exc}")) from None
         except Exception as exc:  # WeasyPrint raises many kinds; all mean "no PDF".
-            raise PdfError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
+            message = f"WeasyPrint failed: {type(exc).__name__}: {exc}"
+            raise PdfError(_relative(project, message)) from exc
     if errors.messages:
-        raise PdfError("; ".join(dict.fromkeys(errors.messages)))
+        # Logged errors (an image that is not an image, an SVG that fails) also mean no PDF.
+        raise PdfError(_relative(project, "; ".join(dict.fromkeys(errors.messages))))
     return data
+
+
+def _layout(project: Project, briefing_id: str, html: str, env: jinja2.Environment) -> bytes:
+    # Every object that can fetch gets the one confined fetcher: the HTML (its <img>, <link>,
+    # <style>, style="", attachments and the CSS url() images, fetched at layout) and each
+    # stylesheet (its @import, @font-face and @color-profile, fetched while parsing).
+    sheets = stylesheets(project, env, project.briefings[briefing_id].marking)
+    document = weasyprint.HTML(
+        string=html, base_url=_base_url(project), url_fetcher=project_fetcher(project)
+    ).render(font_config=font_configuration(), stylesheets=sheets)
+    modified = modification_date()
+    if modified:
+        document.metadata.modified = modified
+    data: bytes = document.write_pdf(pdf_identifier=False, pdf_variant=PDF_VARIANT)
+    return data
+
+
+def _relative(project: Project, message: str) -> str:
+    # WeasyPrint names files by absolute file: URL; the user knows them relative to the project.
+    return message.replace(project.root.resolve().as_uri() + "/", "")
+
+
+def _locate(project: Project, exc: BlockedURLError) -> str:
+    """Where a URL refused while laying out the page is written in the project's templates.
+
+    The page is made by templates, so the position in the page says little; the URL is looked
+    for, as written, in the project's template files instead. Failing that, the message still
+    names the URL and why it was refused.
+    """
+    wanted = [exc.url, unquote(exc.url), *_relative_forms(exc.url, _base_url(project))]
+    for shown, text in _project_template_texts(project):
+        for needle in dict.fromkeys(w for w in wanted if w):
+            index = text.find(needle)
+            if index >= 0:
+                line = text.count("\n", 0, index) + 1
+                column = index - (text.rfind("\n", 0, index) + 1) + 1
+                return f"{shown}:{line}:{column}: {exc.reason}: {needle!r}"
+    return _relative(project, f"in the briefing's page: {exc}")
+
+
+def _relative_forms(url: str, base: str) -> list[str]:
+    # A template writes "img/logo.png" or "../../secret.png"; WeasyPrint asks for it resolved.
+    if not url.lower().startswith("file:"):
+        return []
+    path, folder = unquote(urlsplit(url).path), unquote(urlsplit(base).path)
+    relative = posixpath.relpath(path, folder)
+    return [relative, f"./{relative}"]
+
+
+def _project_template_texts(project: Project) -> Iterator[tuple[str, str]]:
+    """The project's own template files (regular files inside templates/, not too big)."""
+    folder = project.root.resolve() / TEMPLATES_DIR
+    if not folder.is_dir() or not folder.resolve().is_relative_to(project.root.resolve()):
+        return
+    for path in sorted(folder.rglob("*"))[:_MAX_TEMPLATE_FILES]:
+        # lstat: a link is not followed (it could point at a device or outside the project).
+        info = path.lstat()
+        wanted = path.suffix.lower() in _TEMPLATE_SUFFIXES and stat.S_ISREG(info.st_mode)
+        if wanted and info.st_size <= _MAX_TEMPLATE_BYTES:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            yield f"{TEMPLATES_DIR}/{path.relative_to(folder).as_posix()}", text
 
 
 __all__ = [
@@ -177,6 +297,7 @@ __all__ = [
     "font_configuration",
     "harfbuzz_subset_missing",
     "modification_date",
+    "project_fetcher",
     "render_pdf",
     "stylesheets",
 ]
