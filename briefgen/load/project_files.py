@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.diagnostics import Location, Report
+from briefgen.load.confine import ConfineError, resolve_inside
 from briefgen.load.yaml_reader import LoadedFile, read_yaml_file
 
 PROJECT_FILE = "briefgen.yaml"
@@ -38,15 +40,31 @@ def find_project_root(start: Path) -> Path | None:
 
 def _read(root: Path, relative: str, report: Report, *, required: bool) -> LoadedFile | None:
     path = root / relative
-    if not path.exists():
+    # lexists: a dangling link is reported as the link it is, not as a missing file.
+    if not os.path.lexists(path):
         if required:
             report.error(Location(relative, 1, 1), "file not found", "every project needs it")
         return None
-    return read_yaml_file(path, relative, report)
+    return read_yaml_file(path, relative, report, root)
 
 
-def _briefing_files(root: Path, report: Report) -> list[Path]:
-    folder = root / BRIEFINGS_DIR
+def _briefings_folder(root: Path, report: Report) -> Path | None:
+    """The real path of ``content/briefings``; None (reported) when it leads out of the project.
+
+    Checked before listing it: the names of files in a folder outside are not read either.
+    """
+    try:
+        return resolve_inside(root, BRIEFINGS_DIR, folder=True)
+    except ConfineError as exc:
+        report.error(Location(BRIEFINGS_DIR, 1, 1), exc.message, exc.hint)
+        return None
+
+
+def _briefing_files(root: Path, report: Report) -> list[Path] | None:
+    """The briefing files, in name order; None when their folder leads out of the project."""
+    folder = _briefings_folder(root, report)
+    if folder is None:
+        return None
     if not folder.is_dir():
         return []
     for stray in sorted(folder.glob("*.yml")):
@@ -55,17 +73,26 @@ def _briefing_files(root: Path, report: Report) -> list[Path]:
             "briefing files end in '.yaml'",
             f"rename it to {stray.stem}.yaml",
         )
-    return sorted(folder.glob("*.yaml"))
+    # Each file is read as content/briefings/<name> below the project root, so that a link
+    # among them is checked by the same rule as any other project file.
+    return [root / BRIEFINGS_DIR / p.name for p in sorted(folder.glob("*.yaml"))]
 
 
 def load_project_files(root: Path, report: Report) -> ProjectFiles:
-    """Read ``briefgen.yaml`` and everything under ``content/``; problems go to ``report``."""
+    """Read ``briefgen.yaml`` and everything under ``content/``; problems go to ``report``.
+
+    Nothing outside ``root`` is read (see :mod:`briefgen.load.confine`): a file or folder that
+    is a symbolic link out of the project is an error naming the link.
+    """
     files = ProjectFiles(root=root)
     files.project = _read(root, PROJECT_FILE, report, required=True)
     files.actors = _read(root, ACTORS_FILE, report, required=True)
     files.sources = _read(root, SOURCES_FILE, report, required=True)
-    for path in _briefing_files(root, report):
-        loaded = read_yaml_file(path, f"{BRIEFINGS_DIR}/{path.name}", report)
+    briefings = _briefing_files(root, report)
+    if briefings is None:
+        files.unreadable.append(BRIEFINGS_DIR)
+    for path in briefings or []:
+        loaded = read_yaml_file(path, f"{BRIEFINGS_DIR}/{path.name}", report, root)
         if loaded is not None:
             files.briefings[path.stem] = loaded
         else:

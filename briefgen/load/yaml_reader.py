@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from briefgen.diagnostics import Location, Report
+from briefgen.load.confine import ConfineError, FileTooLargeError, read_inside
 from briefgen.load.yaml_errors import YamlProblem, explain, explain_reader_error
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -226,21 +227,33 @@ class _Converter:
         return str(key_node.value)
 
 
-def read_yaml_file(path: Path, display: str, report: Report) -> LoadedFile | None:
-    """Read one YAML file; on any problem record it in ``report`` and return None."""
+def _read_confined(path: Path, display: str, report: Report, root: Path | None) -> bytes | None:
+    """The file's bytes by the one rule of :mod:`briefgen.load.confine`; None if refused."""
     start = Location(display, 1, 1)
+    base = root if root is not None else path.parent
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            report.error(
-                start,
-                f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})",
-                "split it, or remove what the briefings do not need",
-            )
-            return None
-        raw = path.read_bytes()
+        return read_inside(base, path.relative_to(base), MAX_FILE_BYTES)
+    except FileTooLargeError as exc:
+        report.error(start, exc.message, "split it, or remove what the briefings do not need")
+    except ConfineError as exc:
+        report.error(start, exc.message, exc.hint)
     except OSError as exc:
         report.error(start, f"cannot read file: {exc.strerror or exc}")
+    return None
+
+
+def read_yaml_file(
+    path: Path, display: str, report: Report, root: Path | None = None
+) -> LoadedFile | None:
+    """Read one YAML file; on any problem record it in ``report`` and return None.
+
+    Nothing outside ``root`` (by default the file's own folder) is read: a symbolic link that
+    leads out, a file that is not regular (a FIFO, a device, a folder) and a file over
+    ``MAX_FILE_BYTES`` are refused with a located error.
+    """
+    start = Location(display, 1, 1)
+    raw = _read_confined(path, display, report, root)
+    if raw is None:
         return None
     text = _decode(raw, display, report)
     if text is None:

@@ -12,11 +12,18 @@ import hashlib
 import io
 import logging
 import re
-import stat
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from briefgen.load.confine import (
+    ConfineError,
+    FileTooLargeError,
+    LinkOutsideError,
+    NotRegularFileError,
+    read_inside,
+    resolve_inside,
+)
 from briefgen.model.sources import Archive
 
 MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
@@ -70,39 +77,42 @@ def resolve_archive_path(root: Path, written: str) -> Path:
             f"archive path '{written}' uses '..'; archives must be inside the project",
             "move the file under the project folder, e.g. content/archive/",
         )
-    base = root.resolve()
-    resolved = (base / posix).resolve()
-    if not resolved.is_relative_to(base):
+    try:
+        return resolve_inside(root, posix)
+    except LinkOutsideError as exc:
+        if exc.loop:
+            raise ArchiveError(f"archive path '{written}': {exc.link} is a loop of links") from None
         raise ArchiveError(
             f"archive path '{written}' leads outside the project (through a symbolic link)",
+            f"{exc.link} links to {exc.target}; "
             "copy the file into the project instead of linking to it",
-        )
-    return resolved
+        ) from None
+    except ConfineError as exc:
+        raise ArchiveError(f"archive path '{written}': {exc.message}", exc.hint) from None
 
 
 def read_archive_file(root: Path, archive: Archive) -> ArchiveFile:
-    """Resolve, stat, size-check, read and checksum an archive. Raises ArchiveError."""
+    """Resolve, read (regular files only, bounded) and checksum an archive. Raises ArchiveError."""
     path = resolve_archive_path(root, archive.path)
-    display = path.relative_to(root.resolve()).as_posix()
+    base = root.resolve()
+    display = path.relative_to(base).as_posix()
     try:
-        info = path.stat()
+        data = read_inside(base, path.relative_to(base), MAX_ARCHIVE_BYTES)
     except FileNotFoundError:
         raise ArchiveMissingError(
             f"archive file not found: {display} (quotes from this source are unverified)",
             "put a copy of the source's text there; see docs/provenance.md",
         ) from None
-    except OSError as exc:
-        raise ArchiveError(f"cannot read archive {display}: {exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ArchiveError(f"archive {display} is not a regular file")
-    if info.st_size > MAX_ARCHIVE_BYTES:
+    except FileTooLargeError as exc:
+        size = f"{exc.size / 2**20:.1f} MiB" if exc.size is not None else "too large"
         raise ArchiveError(
-            f"archive {display} is {info.st_size / 2**20:.1f} MiB; the limit is "
-            f"{MAX_ARCHIVE_BYTES // 2**20} MiB",
+            f"archive {display} is {size}; the limit is {MAX_ARCHIVE_BYTES // 2**20} MiB",
             "archive only the article's text, e.g. as a .txt file",
-        )
-    try:
-        data = path.read_bytes()
+        ) from None
+    except NotRegularFileError:
+        raise ArchiveError(f"archive {display} is not a regular file") from None
+    except ConfineError as exc:
+        raise ArchiveError(f"archive {display} {exc.message}", exc.hint) from None
     except OSError as exc:
         raise ArchiveError(f"cannot read archive {display}: {exc.strerror}") from None
     _check_sha256(archive, data, display)

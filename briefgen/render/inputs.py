@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
+from briefgen.load.confine import ConfineError, read_inside, resolve_inside
 from briefgen.load.project_files import BRIEFINGS_DIR
 from briefgen.model import Project
 from briefgen.model.common import INLINE_CITATION
@@ -42,6 +43,8 @@ OUTPUT_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "jinja2", "markdown", "nh
 SITE_ONLY_SETTINGS = frozenset({"publish_ceiling", "site_url"})
 # Built-in templates that briefing outputs never use (the site's own).
 SITE_TEMPLATES = "site"
+# The most of one template file that is read to digest it (no template comes near it).
+TEMPLATE_LIMIT = 64 * 1024 * 1024
 
 
 @cache
@@ -60,34 +63,96 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _files(folder: Path, skip: str | None = None) -> Iterator[tuple[str, Path]]:
-    """(relative POSIX path, path) of every regular file under ``folder``, in name order."""
-    if not folder.is_dir():
+def _walk(
+    base: Path, folder: Path, prefix: str, seen: set[Path]
+) -> Iterator[tuple[str, Path | str]]:
+    """(relative path, real path or why it is not read) of the files under ``folder``.
+
+    Links are followed only when their real path is inside ``base`` (the project's rule, see
+    :mod:`briefgen.load.confine`), and each real folder is walked once, so a loop of links
+    ends. A link that leads out is never followed: it stands in the digest as its target.
+    """
+    seen.add(folder)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield prefix, f"unreadable folder: {exc.strerror}"
         return
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        skipped = skip is not None and relative.startswith(f"{skip}/")
-        if path.is_file() and "__pycache__" not in path.parts and not skipped:
+    for entry in entries:
+        relative, path = prefix + entry.name, Path(entry.path)
+        if entry.name == "__pycache__":
+            continue
+        if entry.is_symlink():
+            try:
+                path = path.resolve(strict=False)
+            except (OSError, RuntimeError):  # a loop of links
+                yield relative, f"link loop: {os.readlink(entry.path)}"
+                continue
+            if not path.is_relative_to(base):
+                yield relative, f"link out of the project: {path}"
+                continue
+        if path.is_dir():
+            if path not in seen:
+                yield from _walk(base, path, f"{relative}/", seen)
+        else:
             yield relative, path
 
 
+def _files(
+    root: Path, folder: str | None = None, skip: str | None = None
+) -> Iterator[tuple[str, Path | str]]:
+    """Every file under ``root/folder`` (or ``root``), in name order, nothing outside ``root`` read.
+
+    Each is (relative POSIX path, real path), or (relative path, text) for what must not be
+    read: a link out of ``root``, a loop. ``skip`` leaves out a top-level folder.
+    """
+    base = root.resolve()
+    try:
+        start = resolve_inside(base, folder, folder=True) if folder else base
+    except ConfineError as exc:
+        yield "", exc.message  # templates/ itself leads out: not even listed
+        return
+    if not start.is_dir():
+        return
+    for relative, path in _walk(base, start, "", set()):
+        if skip is None or not relative.startswith(f"{skip}/"):
+            yield relative, path
+
+
+def _file_digest(root: Path, path: Path | str) -> str:
+    """The digest of one file's bytes, read by the project's rule; or of why it is not read."""
+    if isinstance(path, str):
+        return _sha256(path.encode())
+    base = root.resolve()
+    try:
+        return _sha256(read_inside(base, path.relative_to(base), TEMPLATE_LIMIT))
+    except (ConfineError, OSError) as exc:
+        # Not a regular file (a FIFO), or too large: the template loader reports it when the
+        # template is used; here it only has to change the key when it changes.
+        return _sha256(f"unreadable: {exc}".encode())
+
+
 def templates_digest(project_root: Path) -> str:
-    """One digest of the built-in templates and the project's ``templates/`` folder."""
+    """One digest of the built-in templates and the project's ``templates/`` folder.
+
+    Nothing outside the project is read: a link in ``templates/`` that leads out counts by
+    its target's path, not its content (the template loader refuses it when it is used).
+    """
     digest = hashlib.sha256()
     folders = (
-        ("builtin", builtin_templates_dir(), SITE_TEMPLATES),
-        ("project", project_root / TEMPLATES_DIR, None),
+        ("builtin", builtin_templates_dir(), None, SITE_TEMPLATES),
+        ("project", project_root, TEMPLATES_DIR, None),
     )
-    for label, folder, skip in folders:
-        for relative, path in _files(folder, skip):
+    for label, root, folder, skip in folders:
+        for relative, path in _files(root, folder, skip):
             digest.update(f"{label}/{relative}\0".encode())
-            digest.update(_sha256(path.read_bytes()).encode())
+            digest.update(_file_digest(root, path).encode())
     return digest.hexdigest()
 
 
 def has_template_overrides(project_root: Path) -> bool:
-    """True when the project's ``templates/`` folder holds any file."""
-    return next(_files(project_root / TEMPLATES_DIR), None) is not None
+    """True when the project's ``templates/`` folder holds any file (or is a link out)."""
+    return next(_files(project_root, TEMPLATES_DIR), None) is not None
 
 
 def _strings(value: Any) -> Iterator[str]:
