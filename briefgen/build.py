@@ -26,12 +26,14 @@ Because each briefing is a pure function of its inputs, builds are incremental a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
+import re
 import signal
-import tempfile
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -39,6 +41,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.diagnostics import Report
+from briefgen.load.confine import (
+    TEMP_CHARACTERS,
+    TEMP_NAME_LENGTH,
+    ConfineError,
+    first_link,
+    link_refusal,
+    open_folder,
+    read_bounded,
+    temp_name,
+)
 from briefgen.model import Project
 from briefgen.validate import validate_project
 
@@ -52,6 +64,8 @@ OUTPUT_DIR = "output"
 FILE_NAMES = {"pdf": "briefing.pdf", "html": "briefing.html", "md": "briefing.md"}
 # Beside a briefing's outputs: the key of the inputs they were made from, and their digests.
 KEY_FILE = ".briefgen-key"
+# The most of an existing output that is read to compare it (far above any real briefing).
+MAX_OUTPUT_BYTES = 1024 * 1024 * 1024
 
 
 class BuildError(Exception):
@@ -171,54 +185,107 @@ def _pdf(project: Project, briefing_id: str, env: jinja2.Environment, view: Brie
         raise BuildError(f"PDF error: {exc}") from exc
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    return path.is_file() and path.read_bytes() == data
-
-
-def _stage(path: Path, data: bytes) -> Path:
-    """``data`` in a temporary file beside ``path``, flushed to disk; renamed later."""
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _same_bytes(folder_fd: int, name: str, data: bytes) -> bool:
+    # Read without following a link (an output that is a link is never read through).
     try:
-        # mkstemp makes the file private (0600); outputs are meant to be shared and published.
-        os.fchmod(fd, 0o666 & ~_current_umask())
+        return read_bounded(name, len(data), dir_fd=folder_fd) == data
+    except (ConfineError, OSError):
+        return False
+
+
+def _stage(folder_fd: int, name: str, data: bytes, shown: Path) -> str:
+    """``data`` in a new temporary file beside ``name``, flushed to disk; renamed later.
+
+    Created with ``O_EXCL | O_NOFOLLOW`` in the folder's descriptor, so it is a new file in
+    the checked folder, never a link's target. Mode 0666 less the umask: outputs are meant
+    to be shared and published.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        temp = temp_name(f".{name}.", ".tmp")
+        try:
+            fd = os.open(temp, flags, 0o666, dir_fd=folder_fd)
+            break
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            exc.filename = str(shown)
+            raise
+    try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException as exc:
-        Path(temp_name).unlink(missing_ok=True)
+        _unlink(temp, folder_fd)
         if isinstance(exc, OSError) and not exc.filename:
-            exc.filename = str(path)  # a failed write (a full disk) names no file by itself
+            exc.filename = str(shown)  # a failed write (a full disk) names no file by itself
         raise
-    return Path(temp_name)
+    return temp
 
 
-def write_files(folder: Path, files: dict[str, bytes]) -> dict[str, bool]:
+def _unlink(name: str, folder_fd: int) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name, dir_fd=folder_fd)
+
+
+def write_files(folder: Path, files: dict[str, bytes], base: Path | None = None) -> dict[str, bool]:
     """Write ``files`` into ``folder`` as one set; for each name, whether its bytes changed.
 
     Every changed file is first written in full to a temporary file beside it; only when all
     of them are written are they renamed into place. A failure before that (a full disk, a
     folder where a file should be) deletes the temporary files and replaces nothing.
+    ``folder`` is opened from ``base`` (default: its parent) without following a link, and
+    every file is made and renamed through that descriptor: a link put in the way after the
+    checks is refused, never followed.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    changed = {name: not _same_bytes(folder / name, data) for name, data in files.items()}
-    staged: list[tuple[Path, Path]] = []
+    base = base if base is not None else folder.parent
     try:
-        for name in (n for n in files if changed[n]):
-            staged.append((_stage(folder / name, files[name]), folder / name))
-        for temp, target in staged:
-            os.replace(temp, target)
-    except BaseException:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)  # already renamed: nothing to delete
+        folder_fd = open_folder(base, folder.relative_to(base).parts, create=True)
+    except OSError as exc:
+        exc.filename = str(folder)  # else the part of the path that failed, out of context
         raise
+    try:
+        changed = {name: not _same_bytes(folder_fd, name, data) for name, data in files.items()}
+        staged: list[tuple[str, str]] = []
+        try:
+            for name in (n for n in files if changed[n]):
+                staged.append((_stage(folder_fd, name, files[name], folder / name), name))
+            for temp, name in staged:
+                os.replace(temp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+        except BaseException:
+            for temp, _ in staged:
+                _unlink(temp, folder_fd)  # already renamed: nothing to delete
+            raise
+    finally:
+        os.close(folder_fd)
     return changed
+
+
+# The temporary files of _stage: ".briefing.pdf.k2j4x9q_.tmp", "..briefgen-key.abcdefgh.tmp".
+_OWN_NAMES = "|".join(re.escape(n) for n in (*FILE_NAMES.values(), KEY_FILE))
+_STALE_TEMP = re.compile(
+    rf"\.(?:{_OWN_NAMES})\.[{re.escape(TEMP_CHARACTERS)}]{{{TEMP_NAME_LENGTH}}}\.tmp"
+)
+
+
+def remove_stale_temporaries(folder: Path, base: Path) -> None:
+    """Delete the temporary files an interrupted build (kill -9) left in ``folder``.
+
+    Only names of :func:`_stage`'s own pattern, only in ``folder`` (opened from ``base``
+    without following links); a link of that name is removed itself, never followed.
+    """
+    try:
+        folder_fd = open_folder(base, folder.relative_to(base).parts)
+    except OSError:
+        return  # no folder yet, or a link: target_problem says so
+    try:
+        for name in os.listdir(folder_fd):
+            if _STALE_TEMP.fullmatch(name):
+                with contextlib.suppress(OSError):  # a folder of that name: left alone
+                    os.unlink(name, dir_fd=folder_fd)
+    finally:
+        os.close(folder_fd)
 
 
 def shown_path(path: Path, root: Path) -> str:
@@ -229,13 +296,23 @@ def shown_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def target_problem(folder: Path, names: Iterable[str], root: Path) -> str | None:
+def target_problem(
+    folder: Path, names: Iterable[str], root: Path, base: Path | None = None
+) -> str | None:
     """Why the files ``names`` cannot be written in ``folder``, or None when they can.
 
     Checked before anything of a briefing is replaced, so that an ordinary file-system
     condition (a file where the folder should be, a folder where a file should be) fails the
-    briefing with a clear message and leaves its previous outputs as they were.
+    briefing with a clear message and leaves its previous outputs as they were. Below
+    ``base`` (the project root, or a user's ``--out``; default: ``root``) nothing on the way
+    may be a symbolic link: briefgen writes only inside the output folder.
     """
+    names = list(names)
+    base = base if base is not None else root
+    for path in (folder, *(folder / name for name in names)):
+        link = first_link(base, path) if path.is_relative_to(base) else None
+        if link is not None:
+            return link_refusal(link, root)
     existing = folder
     while not os.path.lexists(existing) and existing != existing.parent:
         existing = existing.parent
@@ -246,7 +323,7 @@ def target_problem(folder: Path, names: Iterable[str], root: Path) -> str | None
         return f"cannot write in {shown_path(existing, root)}: permission denied"
     for name in names if existing == folder else ():
         target = folder / name
-        if os.path.lexists(target) and not target.is_file():
+        if os.path.lexists(target) and not stat.S_ISREG(target.lstat().st_mode):
             kind = "a folder" if target.is_dir() else "not a regular file"
             return f"{shown_path(target, root)} is {kind}; move or delete it"
     return None
@@ -258,19 +335,25 @@ def _os_problem(exc: OSError, root: Path) -> str:
 
 
 def write_outputs(
-    folder: Path, briefing_id: str, outputs: dict[str, bytes], key: str, root: Path
+    folder: Path,
+    briefing_id: str,
+    outputs: dict[str, bytes],
+    key: str,
+    root: Path,
+    base: Path | None = None,
 ) -> list[Written]:
     """Write one briefing's files, and the key they were made from, into ``folder``.
 
     Raises :class:`BuildError` (naming the path) when they cannot be written; the previous
-    outputs of the briefing are then left as they were.
+    outputs of the briefing are then left as they were. ``base``: see :func:`target_problem`.
     """
+    base = base if base is not None else root
     files = {**outputs, KEY_FILE: key_record(key, outputs)}
-    problem = target_problem(folder, files, root)
+    problem = target_problem(folder, files, root, base)
     if problem:
         raise BuildError(problem)
     try:
-        changed = write_files(folder, files)
+        changed = write_files(folder, files, base)
     except OSError as exc:
         raise BuildError(_os_problem(exc, root)) from exc
     return [
@@ -292,17 +375,32 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def up_to_date(folder: Path, key: str, formats: Sequence[str]) -> bool:
-    """True when ``folder`` holds the outputs of ``key``, every one as it was written."""
+def up_to_date(folder: Path, key: str, formats: Sequence[str], base: Path | None = None) -> bool:
+    """True when ``folder`` holds the outputs of ``key``, every one as it was written.
+
+    Read from ``base`` (default: the folder's parent) without following any link: an output,
+    a record or a folder that is a link is never read through; it is not up to date, and
+    :func:`target_problem` then refuses it.
+    """
+    base = base if base is not None else folder.parent
     try:
-        record = json.loads((folder / KEY_FILE).read_text(encoding="utf-8"))
+        folder_fd = open_folder(base, folder.relative_to(base).parts)
+    except OSError:
+        return False
+    try:
+        record = json.loads(read_bounded(KEY_FILE, MAX_OUTPUT_BYTES, dir_fd=folder_fd))
         recorded = dict(record["files"])
         if record["key"] != key or set(recorded) != {FILE_NAMES[f] for f in formats}:
             return False
         # Each file as written: a file edited or deleted by hand is made again.
-        return all(_sha256((folder / n).read_bytes()) == d for n, d in recorded.items())
-    except (OSError, ValueError, KeyError, TypeError):
+        return all(
+            _sha256(read_bounded(n, MAX_OUTPUT_BYTES, dir_fd=folder_fd)) == d
+            for n, d in recorded.items()
+        )
+    except (ConfineError, OSError, ValueError, KeyError, TypeError):
         return False  # no record, an unreadable one, or a missing output: build
+    finally:
+        os.close(folder_fd)
 
 
 def key_record(key: str, outputs: dict[str, bytes]) -> bytes:
@@ -367,19 +465,27 @@ def render_all(
 
 
 def _plan(
-    project: Project, options: BuildOptions, out_dir: Path, result: BuildResult
+    project: Project, options: BuildOptions, out_dir: Path, result: BuildResult, base: Path
 ) -> tuple[list[str], dict[str, str]]:
-    """The briefings to render, and the key of each; records those skipped or unwritable."""
+    """The briefings to render, and the key of each; records those skipped or unwritable.
+
+    The stale temporary files of an interrupted build are removed from the folder of each
+    selected briefing first, rendered again or not.
+    """
     ids = select_briefings(project, options.only)
     keys = briefing_keys(project, ids, options.formats)
+    for briefing_id in ids:
+        remove_stale_temporaries(out_dir / briefing_id, base)
     todo = [
-        i for i in ids if options.force or not up_to_date(out_dir / i, keys[i], options.formats)
+        i
+        for i in ids
+        if options.force or not up_to_date(out_dir / i, keys[i], options.formats, base)
     ]
     result.skipped = [i for i in ids if i not in todo]
     # Checked before rendering too, so an unwritable output folder costs no PDF render.
     names = [*(FILE_NAMES[f] for f in options.formats), KEY_FILE]
     for briefing_id in list(todo):
-        problem = target_problem(out_dir / briefing_id, names, project.root)
+        problem = target_problem(out_dir / briefing_id, names, project.root, base)
         if problem:
             result.failures[briefing_id] = problem
             todo.remove(briefing_id)
@@ -404,7 +510,10 @@ def build(
         return result
     result.valid = True
     out_dir = options.out_dir or root / OUTPUT_DIR
-    todo, keys = _plan(project, options, out_dir, result)
+    # Links are refused from the project root down (output/ itself included); a user's --out
+    # is their own choice of folder, and only what is below it is checked.
+    base = options.out_dir or root
+    todo, keys = _plan(project, options, out_dir, result, base)
     if on_start:
         on_start(len(todo))
     for briefing_id, outcome in render_all(project, todo, options.formats, options.jobs):
@@ -412,7 +521,8 @@ def build(
             if isinstance(outcome, str):
                 raise BuildError(outcome)
             folder = out_dir / briefing_id
-            result.written += write_outputs(folder, briefing_id, outcome, keys[briefing_id], root)
+            key = keys[briefing_id]
+            result.written += write_outputs(folder, briefing_id, outcome, key, root, base)
         except BuildError as exc:
             result.failures[briefing_id] = str(exc)
         if on_progress:

@@ -179,15 +179,18 @@ def read_inside(root: Path, relative: str | PurePath, limit: int) -> bytes:
         os.close(folder)
 
 
-def open_folder(base: Path, parts: Sequence[str], *, create: bool = False) -> int:
+def open_folder(
+    base: Path, parts: Sequence[str], *, create: bool = False, dir_fd: int | None = None
+) -> int:
     """A descriptor of the folder ``base/parts…``, refusing a link at any of ``parts``.
 
-    ``base`` itself is trusted (the project root, or a user's ``--out``). With ``create``,
-    missing folders are made. Raises ``OSError`` (``ELOOP`` or ``ENOTDIR`` for a link).
+    ``base`` itself is trusted (the project root, or a user's ``--out``); with ``dir_fd`` it
+    is relative to that folder. With ``create``, missing folders are made. Raises ``OSError``
+    (``ELOOP`` or ``ENOTDIR`` for a link).
     """
-    if create:
+    if create and dir_fd is None:
         os.makedirs(base, exist_ok=True)
-    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=dir_fd)
     try:
         for part in parts:
             if create:
@@ -200,6 +203,17 @@ def open_folder(base: Path, parts: Sequence[str], *, create: bool = False) -> in
         os.close(fd)
         raise
     return fd
+
+
+def make_temp_folder(parent_fd: int, prefix: str) -> str:
+    """A new private folder ``prefix + 8 random characters`` in ``parent_fd``; its name."""
+    while True:
+        name = temp_name(prefix)
+        try:
+            os.mkdir(name, 0o700, dir_fd=parent_fd)
+            return name
+        except FileExistsError:
+            continue
 
 
 def first_link(base: Path, path: Path) -> Path | None:

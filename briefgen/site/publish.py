@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
-import tempfile
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.load.confine import (
+    TEMP_CHARACTERS,
+    TEMP_NAME_LENGTH,
+    first_link,
+    link_refusal,
+    make_temp_folder,
+    open_folder,
+)
+from briefgen.load.project_files import PROJECT_FILE
 from briefgen.model import Project, Tlp
 from briefgen.render import TemplateError, make_environment
 from briefgen.site.ceiling import CeilingResult, Withheld, apply_ceiling
@@ -16,6 +27,7 @@ from briefgen.site.pages import build_pages
 
 # Files that show a folder is a site briefgen wrote, and so may be replaced as a whole.
 SITE_MARKERS = ("index.html", "assets/site.css")
+OUTPUT_DIR = "output"  # the project's output folder (as briefgen.build.OUTPUT_DIR)
 Progress = Callable[[str], None]
 
 
@@ -100,49 +112,144 @@ def build_site(
 
 
 def _check_replaceable(out: Path) -> None:
-    if not out.exists():
+    # lstat throughout: a marker that is a link does not make a folder a site briefgen wrote.
+    if not os.path.lexists(out):
         return
-    if not out.is_dir():
+    if not stat.S_ISDIR(out.lstat().st_mode):
         raise SiteOutputError(f"{out} exists and is not a folder")
-    if any(out.iterdir()) and not all((out / marker).is_file() for marker in SITE_MARKERS):
+    markers = all(
+        first_link(out, out / marker) is None and (out / marker).is_file()
+        for marker in SITE_MARKERS
+    )
+    if any(out.iterdir()) and not markers:
         raise SiteOutputError(
             f"{out} is not empty and does not look like a site briefgen wrote; "
             "choose another --out folder (briefgen replaces the whole folder)"
         )
 
 
-def write_site(files: dict[str, bytes], out: Path) -> None:
+def _project_root_of(out: Path) -> Path | None:
+    """The project whose ``output/`` folder holds ``out``; None for a folder elsewhere."""
+    absolute = Path(os.path.abspath(out))
+    for folder in (absolute, *absolute.parents):
+        if folder.name == OUTPUT_DIR and os.path.lexists(folder.parent / PROJECT_FILE):
+            return folder.parent
+    return None
+
+
+def _site_folder(out: Path, root: Path | None) -> tuple[Path, Path]:
+    """(trusted base, site folder below it), refusing a link between them.
+
+    In a project's output folder (``output/site``, the default) nothing from the project root
+    down may be a link. A folder elsewhere is the user's own ``--out`` choice: taken as it
+    resolves, links above it and all.
+    """
+    root = root if root is not None else _project_root_of(out)
+    absolute = Path(os.path.abspath(out))
+    if root is None or not absolute.is_relative_to(os.path.abspath(root)):
+        resolved = out.resolve()
+        return resolved.parent, resolved
+    base = Path(os.path.abspath(root))
+    link = first_link(base, absolute)
+    if link is not None:
+        raise SiteOutputError(link_refusal(link, base))
+    return base, absolute
+
+
+def write_site(files: dict[str, bytes], out: Path, *, root: Path | None = None) -> None:
     """Write ``files`` as the folder ``out``, replacing its previous content all at once.
 
     Everything is written into a new folder beside ``out`` first; only when that succeeded is
-    it swapped in. A failure leaves the previous site as it was.
+    it swapped in. A failure leaves the previous site as it was. ``root``, the project (found
+    from ``out`` when not given), is where the check for links starts: briefgen writes,
+    renames and deletes nothing outside the output folder, whatever links are in the way. The
+    stale folders of an interrupted publish are removed first.
     """
-    out = out.resolve()
-    _check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    base, out = _site_folder(out, root)
+    try:
+        parent_fd = open_folder(base, out.parent.relative_to(base).parts, create=True)
+    except OSError as exc:
+        raise SiteOutputError(f"cannot write {out.parent}: {exc.strerror or exc}") from None
+    try:
+        _remove_stale(parent_fd, out.name)
+        _check_replaceable(out)
+        staging = make_temp_folder(parent_fd, f".{out.name}.new-")
+        try:
+            _write_tree(parent_fd, staging, files)
+            _swap(parent_fd, staging, out.name)
+        except BaseException:
+            shutil.rmtree(staging, dir_fd=parent_fd, ignore_errors=True)
+            raise
+    finally:
+        os.close(parent_fd)
+
+
+def _stale_pattern(name: str) -> re.Pattern[str]:
+    """The names of write_site's own staging and retired folders beside the site ``name``."""
+    chars = re.escape(TEMP_CHARACTERS)
+    return re.compile(rf"\.{re.escape(name)}\.(?:new|old)-[{chars}]{{{TEMP_NAME_LENGTH}}}")
+
+
+def _remove_stale(parent_fd: int, name: str) -> None:
+    # Only real folders of our own naming: rmtree works through descriptors and never
+    # follows a link; a link of that name is left alone.
+    pattern = _stale_pattern(name)
+    for entry in os.listdir(parent_fd):
+        if not pattern.fullmatch(entry):
+            continue
+        with contextlib.suppress(OSError):
+            if stat.S_ISDIR(os.stat(entry, dir_fd=parent_fd, follow_symlinks=False).st_mode):
+                shutil.rmtree(entry, dir_fd=parent_fd)
+
+
+def _write_tree(parent_fd: int, staging: str, files: dict[str, bytes]) -> None:
+    """Write every file into the new folder ``staging``, never following a link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    staging_fd = open_folder(Path(staging), (), dir_fd=parent_fd)
     try:
         for relative, data in files.items():
-            target = staging.joinpath(*relative.split("/"))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is meant to be read
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            *folders, name = relative.split("/")
+            folder_fd = open_folder(Path("."), folders, create=True, dir_fd=staging_fd)
+            try:
+                with os.fdopen(os.open(name, flags, 0o666, dir_fd=folder_fd), "wb") as handle:
+                    handle.write(data)
+            finally:
+                os.close(folder_fd)
+        os.fchmod(staging_fd, 0o755)  # made private; a site is meant to be read
+    finally:
+        os.close(staging_fd)
 
 
-def _swap(staging: Path, out: Path) -> None:
-    if not out.exists():
-        staging.rename(out)
+def _swap(parent_fd: int, staging: str, name: str) -> None:
+    """Put the folder ``staging`` in the place of ``name``, all names in ``parent_fd``.
+
+    The previous site is first moved into a new private folder (``.site.old-…``) and deleted
+    from there: rename moves a link itself, and rmtree never follows one.
+    """
+
+    def move(src: str, src_fd: int, dst: str, dst_fd: int) -> None:
+        os.rename(src, dst, src_dir_fd=src_fd, dst_dir_fd=dst_fd)
+
+    if not _lexists(name, parent_fd):
+        move(staging, parent_fd, name, parent_fd)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    retired.rmdir()
-    out.rename(retired)
+    holder = make_temp_folder(parent_fd, f".{name}.old-")
+    holder_fd = open_folder(Path(holder), (), dir_fd=parent_fd)
     try:
-        staging.rename(out)
-    except BaseException:
-        retired.rename(out)  # put the previous site back
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+        move(name, parent_fd, name, holder_fd)
+        try:
+            move(staging, parent_fd, name, parent_fd)
+        except BaseException:
+            move(name, holder_fd, name, parent_fd)  # put the previous site back
+            raise
+    finally:
+        os.close(holder_fd)
+    shutil.rmtree(holder, dir_fd=parent_fd, ignore_errors=True)
+
+
+def _lexists(name: str, dir_fd: int) -> bool:
+    try:
+        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True
