@@ -5,14 +5,19 @@ it can extend the one it replaces as ``builtin/<name>`` (``{% extends "builtin/b
 
 Templates are read only from inside these folders: a template that is a link to a file
 elsewhere is refused, so a project cannot make a build copy an arbitrary file into its output.
+
+Every template renders in Jinja's sandbox (:mod:`briefgen.render.sandbox`), bounded in time and
+size; the built-in templates use nothing the sandbox refuses, so one environment serves both.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import stat
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +29,13 @@ from markupsafe import Markup
 from briefgen.model import Project
 from briefgen.model.dates import EdtfDate, format_date
 from briefgen.model.roles import titles_on
+from briefgen.render import sandbox
 from briefgen.render.narrative import citation_group_html
 
 TEMPLATES_DIR = "templates"
 _TEMPLATE_SUFFIXES = (".html", ".md", ".css", ".txt", ".xml", ".j2")
+# A template (or stylesheet) file is read whole into memory: no template needs more.
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 
 class TemplateError(Exception):
@@ -68,8 +76,25 @@ class ConfinedLoader(jinja2.FileSystemLoader):
                 f"{self.shown or self.folder}/; a template must be a file inside that folder "
                 "(replace the link with a copy of the file)"
             )
+        self._check_file(path, template)
         source, _, uptodate = super().get_source(environment, template)
         return source, self._name(template), uptodate
+
+    def _check_file(self, path: Path, template: str) -> None:
+        # A named pipe or device would block or never end; a huge file would fill memory.
+        try:
+            info = path.stat()
+        except OSError:
+            return  # missing: the loader reports it as not found
+        if not stat.S_ISREG(info.st_mode):
+            if stat.S_ISDIR(info.st_mode):
+                return
+            raise TemplateError(f"{self._name(template)} is not a regular file")
+        if info.st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(
+                f"{self._name(template)} is {info.st_size:,} bytes, more than the "
+                f"{MAX_TEMPLATE_BYTES:,} a template may have"
+            )
 
 
 def make_environment(project_root: Path) -> jinja2.Environment:
@@ -77,13 +102,16 @@ def make_environment(project_root: Path) -> jinja2.Environment:
 
     ``StrictUndefined`` (a misspelt variable is an error, not an empty string); autoescaping
     for ``.html`` and ``.xml`` templates only, so Markdown templates print text as it is.
+    Sandboxed (:class:`~briefgen.render.sandbox.BriefgenSandbox`): project templates are
+    untrusted, and built-in and project templates share one environment so that an override
+    can extend ``builtin/<name>``.
     """
     builtin = ConfinedLoader(builtin_templates_dir())
     # The project's real folder, but not its templates/ resolved: a templates/ that is itself
     # a link to elsewhere is refused like a linked file.
     project = ConfinedLoader(project_root.resolve() / TEMPLATES_DIR, TEMPLATES_DIR)
     loader = jinja2.ChoiceLoader([project, jinja2.PrefixLoader({"builtin": builtin}), builtin])
-    env = jinja2.Environment(
+    env = sandbox.BriefgenSandbox(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=False),
@@ -98,6 +126,7 @@ def make_environment(project_root: Path) -> jinja2.Environment:
         actor_title=actor_title_filter,
         md_escape=md_escape_filter,
     )
+    env.guard_filters()
     return env
 
 
@@ -141,25 +170,70 @@ def md_escape_filter(value: str) -> str:
     return escape_markdown_text(str(value))
 
 
-def template_location(exc: BaseException) -> str:
+def template_location(exc: BaseException, default: str = "template") -> str:
     """'templates/briefing.html:12' for the innermost template frame of a render error."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"{exc.filename or exc.name}:{exc.lineno}"
     frames = traceback.extract_tb(exc.__traceback__ or sys.exc_info()[2])
     for frame in reversed(frames):
-        if frame.filename.endswith(_TEMPLATE_SUFFIXES):
-            return f"{frame.filename}:{frame.lineno}"
-    return "template"
+        name = frame.filename
+        if name.endswith(_TEMPLATE_SUFFIXES) or name.startswith(f"{TEMPLATES_DIR}/"):
+            return f"{name}:{frame.lineno}"
+    return default
+
+
+def _describe(exc: BaseException) -> str:
+    """What went wrong, for a person who wrote a template (no Python traceback)."""
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"template not found: {exc.name}"
+    if isinstance(exc, jinja2.TemplateError):
+        return exc.message or type(exc).__name__
+    if isinstance(exc, TemplateError):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "templates include, extend or call each other too deeply (endless recursion?)"
+    if isinstance(exc, MemoryError):
+        return "out of memory while rendering"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
-    """Render one template; any template problem becomes a :class:`TemplateError`."""
+    """Render one template; any problem becomes a :class:`TemplateError` naming file and line.
+
+    The render runs under a fresh :func:`~briefgen.render.sandbox.render_budget` (time, steps,
+    characters written) and its output is collected piece by piece, so a render that writes
+    too much stops there instead of filling memory.
+    """
+    shown = name
+    project = context.get("project")
+    if isinstance(project, Project):
+        # Templates never learn where the project is on disk: printing the project (its
+        # repr) would otherwise write the absolute path into a published file.
+        context["project"] = dataclasses.replace(project, root=Path("."))
     try:
-        return env.get_template(name).render(**context)
+        template = env.get_template(name)
+        shown = template.filename or name
+        with sandbox.render_budget() as budget:
+            return _collect(template.generate(**context), budget.limits.output_chars)
+    except TemplateError as exc:
+        # The loader's own errors already name the file; say where it was included from.
+        where = template_location(exc, "")
+        raise TemplateError(f"{where}: {exc}" if where else str(exc)) from exc
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template not found: {exc.name}") from exc
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"{template_location(exc)}: {exc.message or exc}") from exc
-    except (LookupError, TypeError, ValueError, AttributeError) as exc:
-        # A filter or attribute failing inside a template: still name the template line.
-        raise TemplateError(f"{template_location(exc)}: {type(exc).__name__}: {exc}") from exc
+        where = template_location(exc, "")
+        raise TemplateError(f"{where}: {_describe(exc)}" if where else _describe(exc)) from exc
+    except Exception as exc:  # every failure of an untrusted template is located
+        raise TemplateError(f"{template_location(exc, shown)}: {_describe(exc)}") from exc
+
+
+def _collect(chunks: Iterator[str], limit: int) -> str:
+    parts: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise sandbox.RenderLimitError(
+                f"the output is longer than {limit:,} characters, the most one render may write"
+            )
+        parts.append(chunk)
+    return "".join(parts)
