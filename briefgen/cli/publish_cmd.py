@@ -62,13 +62,21 @@ def publish(
     # Notes do not stop a publish, but the summary counts them (unverified quotes are never
     # passed silently; the pages mark them too).
     notes = notes_summary(report, strict=strict, verbose=verbose)
-    return _build_and_write(project, target, pdf=not no_pdf, quiet=quiet, notes=notes)
+    return _build_and_write(
+        project, target, pdf=not no_pdf, quiet=quiet, notes=notes, chosen=out is not None
+    )
 
 
 def _build_and_write(
-    project: Project, target: Path, *, pdf: bool, quiet: bool, notes: str = ""
+    project: Project, target: Path, *, pdf: bool, quiet: bool, notes: str, chosen: bool
 ) -> int:
-    from briefgen.site.publish import SiteBuildError, SiteOutputError, build_site, write_site
+    from briefgen.site.publish import (
+        OutputLinkError,
+        SiteBuildError,
+        SiteOutputError,
+        build_site,
+        write_site,
+    )
 
     def progress(message: str) -> None:
         if not quiet:
@@ -76,9 +84,16 @@ def _build_and_write(
 
     try:
         site = build_site(project, pdf=pdf, progress=progress)
-        write_site(site.files, target)
+        write_site(site.files, target, root=project.root)
+    except OutputLinkError as exc:
+        click.echo(f"briefgen publish: {exc}; nothing written", err=True)
+        return EXIT_CONTENT
     except SiteOutputError as exc:
-        raise UserError(str(exc)) from None
+        if chosen:  # --out names a folder that is not a site: the user's choice to change
+            raise UserError(str(exc)) from None
+        # The project's own output/site is in the way, like an unwritable build folder.
+        click.echo(f"briefgen publish: {exc}; nothing written", err=True)
+        return EXIT_CONTENT
     except SiteBuildError as exc:
         click.echo(f"briefgen publish: {exc}; the previous site is unchanged", err=True)
         return EXIT_CONTENT

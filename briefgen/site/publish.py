@@ -35,6 +35,10 @@ class SiteOutputError(Exception):
     """The output folder cannot be (re)written: the message says why."""
 
 
+class OutputLinkError(SiteOutputError):
+    """A symbolic link below the project where the site would be written: refused."""
+
+
 class SiteBuildError(Exception):
     """A page or edition could not be made (a template error, a failed PDF)."""
 
@@ -111,21 +115,28 @@ def build_site(
     return SiteBuild(dict(sorted(files.items())), released)
 
 
-def _check_replaceable(out: Path) -> None:
+def _check_replaceable(out: Path, base: Path) -> None:
     # lstat throughout: a marker that is a link does not make a folder a site briefgen wrote.
     if not os.path.lexists(out):
         return
     if not stat.S_ISDIR(out.lstat().st_mode):
-        raise SiteOutputError(f"{out} exists and is not a folder")
-    markers = all(
-        first_link(out, out / marker) is None and (out / marker).is_file()
-        for marker in SITE_MARKERS
-    )
-    if any(out.iterdir()) and not markers:
+        raise SiteOutputError(f"{_shown(out, base)} exists and is not a folder")
+    for marker in SITE_MARKERS:
+        link = first_link(out, out / marker)
+        if link is not None:
+            raise OutputLinkError(link_refusal(link, base))
+    if any(out.iterdir()) and not all((out / marker).is_file() for marker in SITE_MARKERS):
         raise SiteOutputError(
-            f"{out} is not empty and does not look like a site briefgen wrote; "
+            f"{_shown(out, base)} is not empty and does not look like a site briefgen wrote; "
             "choose another --out folder (briefgen replaces the whole folder)"
         )
+
+
+def _shown(path: Path, base: Path) -> str:
+    # Inside the project: relative, as every other message names project files; a folder the
+    # user chose with --out is named as it is.
+    inside = (base / PROJECT_FILE).exists() and path.is_relative_to(base)
+    return path.relative_to(base).as_posix() if inside else str(path)
 
 
 def _project_root_of(out: Path) -> Path | None:
@@ -152,7 +163,7 @@ def _site_folder(out: Path, root: Path | None) -> tuple[Path, Path]:
     base = Path(os.path.abspath(root))
     link = first_link(base, absolute)
     if link is not None:
-        raise SiteOutputError(link_refusal(link, base))
+        raise OutputLinkError(link_refusal(link, base))
     return base, absolute
 
 
@@ -172,7 +183,7 @@ def write_site(files: dict[str, bytes], out: Path, *, root: Path | None = None) 
         raise SiteOutputError(f"cannot write {out.parent}: {exc.strerror or exc}") from None
     try:
         _remove_stale(parent_fd, out.name)
-        _check_replaceable(out)
+        _check_replaceable(out, base)
         staging = make_temp_folder(parent_fd, f".{out.name}.new-")
         try:
             _write_tree(parent_fd, staging, files)
