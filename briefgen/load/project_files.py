@@ -14,6 +14,9 @@ PROJECT_FILE = "briefgen.yaml"
 ACTORS_FILE = "content/actors.yaml"
 SOURCES_FILE = "content/sources.yaml"
 BRIEFINGS_DIR = "content/briefings"
+TEMPLATES_DIR = "templates"
+# A templates folder holds a few dozen files; past this, the rest is not looked at for links.
+MAX_TEMPLATE_ENTRIES = 10_000
 
 
 @dataclass
@@ -78,6 +81,34 @@ def _briefing_files(root: Path, report: Report) -> list[Path] | None:
     return [root / BRIEFINGS_DIR / p.name for p in sorted(folder.glob("*.yaml"))]
 
 
+def _check_templates(root: Path, report: Report) -> None:
+    """Report every link in ``templates/`` (or the folder itself) that leads out of the project.
+
+    Checked with the content, so that a build stops before rendering: a project's templates
+    and CSS obey the same rule as its content, whether or not a template is used.
+    """
+    try:
+        folder = resolve_inside(root, TEMPLATES_DIR, folder=True)
+    except ConfineError as exc:
+        report.error(Location(TEMPLATES_DIR, 1, 1), exc.message, exc.hint)
+        return
+    pending = [folder] if folder.is_dir() else []
+    seen = 0
+    while pending and seen < MAX_TEMPLATE_ENTRIES:
+        for entry in sorted(os.scandir(pending.pop()), key=lambda e: e.name):
+            seen += 1
+            relative = Path(entry.path).relative_to(folder).as_posix()
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+            elif entry.is_symlink():
+                try:
+                    resolve_inside(root, f"{TEMPLATES_DIR}/{relative}")
+                except ConfineError as exc:
+                    report.error(
+                        Location(f"{TEMPLATES_DIR}/{relative}", 1, 1), exc.message, exc.hint
+                    )
+
+
 def load_project_files(root: Path, report: Report) -> ProjectFiles:
     """Read ``briefgen.yaml`` and everything under ``content/``; problems go to ``report``.
 
@@ -88,6 +119,7 @@ def load_project_files(root: Path, report: Report) -> ProjectFiles:
     files.project = _read(root, PROJECT_FILE, report, required=True)
     files.actors = _read(root, ACTORS_FILE, report, required=True)
     files.sources = _read(root, SOURCES_FILE, report, required=True)
+    _check_templates(root, report)
     briefings = _briefing_files(root, report)
     if briefings is None:
         files.unreadable.append(BRIEFINGS_DIR)

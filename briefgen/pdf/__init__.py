@@ -30,9 +30,10 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
+from briefgen.load.project_files import TEMPLATES_DIR
 from briefgen.model import Project, Tlp
 from briefgen.render import make_environment, render_html
-from briefgen.render.environment import TEMPLATES_DIR, builtin_templates_dir
+from briefgen.render.environment import builtin_templates_dir
 
 with warnings.catch_warnings():
     # WeasyPrint warns on import when libharfbuzz-subset is missing; briefgen says it once,

@@ -26,13 +26,13 @@ from jinja2 import pass_context
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
+from briefgen.load.project_files import TEMPLATES_DIR
 from briefgen.model import Project
 from briefgen.model.dates import EdtfDate, format_date
 from briefgen.model.roles import titles_on
 from briefgen.render import sandbox
 from briefgen.render.narrative import citation_group_html
 
-TEMPLATES_DIR = "templates"
 _TEMPLATE_SUFFIXES = (".html", ".md", ".css", ".txt", ".xml", ".j2")
 # A template (or stylesheet) file is read whole into memory: no template needs more.
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024

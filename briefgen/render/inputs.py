@@ -30,10 +30,10 @@ from typing import Any
 
 from briefgen import __version__
 from briefgen.load.confine import ConfineError, read_inside, resolve_inside
-from briefgen.load.project_files import BRIEFINGS_DIR
+from briefgen.load.project_files import BRIEFINGS_DIR, TEMPLATES_DIR
 from briefgen.model import Project
 from briefgen.model.common import INLINE_CITATION
-from briefgen.render.environment import TEMPLATES_DIR, builtin_templates_dir
+from briefgen.render.environment import builtin_templates_dir
 
 KEY_VERSION = 1
 

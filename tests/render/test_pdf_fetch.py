@@ -263,9 +263,12 @@ def test_css_cannot_read_outside_files(case: str, project: Path, canary: tuple[P
     before = _pdf(project).read_bytes()
     path, secret = canary
     templates = project / "templates"
-    (templates / "link.css").symlink_to(path)
-    (templates / "link.woff").symlink_to(path)
-    (templates / "linked-folder").symlink_to(path.parent, target_is_directory=True)
+    links = {"link.css": path, "link.woff": path, "linked-folder": path.parent}
+    linked = {"symlink": "link.css", "font-symlink": "link.woff"}.get(case) or (
+        "linked-folder" if case == "symlinked-folder" else None
+    )
+    if linked:
+        (templates / linked).symlink_to(links[linked])
     marked = CANARY_CASES[case].format(URI=path.as_uri(), PATH=path)
     css = _write_css(project, "pdf.css", marked)
     result = _build(project)
@@ -275,6 +278,13 @@ def test_css_cannot_read_outside_files(case: str, project: Path, canary: tuple[P
     for written in (project / "output").rglob("*"):
         if written.is_file():
             assert secret.encode() not in written.read_bytes(), written
+    if linked:
+        # A link out of templates/ is refused with the content, before anything renders.
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"templates/{linked}:1:1: error: " in result.stdout, result.stdout
+        assert "outside the project" in result.stdout
+        assert _pdf(project).read_bytes() == before
+        return
     _assert_refused(result, project, f"templates/pdf.css:{css.line}:{css.column}", before)
 
 
