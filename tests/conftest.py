@@ -9,7 +9,30 @@ from pathlib import Path
 
 import pytest
 
+from tests import golden
+
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden``: the one switch that rewrites every expected-output file."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite golden and expected-output files from the actual output "
+        "(then review the diff line by line)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Make the switch readable from helpers that are not fixtures (golden comparisons)."""
+    golden.UPDATE = bool(config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def update_golden() -> bool:
+    """True under ``pytest --update-golden``."""
+    return golden.UPDATE
 
 
 def run_cli(

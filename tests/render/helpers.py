@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Callable
@@ -11,12 +10,11 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from tests import golden
 from tests.conftest import REPO, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"
-# Set BRIEFGEN_UPDATE_GOLDEN=1 to rewrite the golden files, then review the diff line by line.
-UPDATE_GOLDEN = os.environ.get("BRIEFGEN_UPDATE_GOLDEN") == "1"
 REFERENCE_ID = "pa-security-coordination-2023-02"
 
 
@@ -106,12 +104,12 @@ def without_stylesheet(html: str) -> str:
 
 
 def check_golden(name: str, actual: str) -> None:
-    """Compare with tests/render/golden/<name>, or rewrite it under BRIEFGEN_UPDATE_GOLDEN=1."""
+    """Compare with tests/render/golden/<name>, or rewrite it under ``--update-golden``."""
     path = GOLDEN / name
-    if UPDATE_GOLDEN:
+    if golden.UPDATE:
         path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"no golden file {name}: run BRIEFGEN_UPDATE_GOLDEN=1 pytest tests/render"
+    assert path.exists(), f"no golden file {name}: run pytest tests/render --update-golden"
     assert actual == path.read_text(encoding="utf-8"), (
         f"{name} differs from its golden file; if the change is intended, run "
-        "BRIEFGEN_UPDATE_GOLDEN=1 pytest tests/render and review the diff"
+        "pytest tests/render --update-golden and review the diff"
     )

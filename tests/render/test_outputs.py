@@ -1,7 +1,7 @@
 """Golden Markdown and HTML, byte-identical rebuilds, and the build command's behaviour.
 
 Golden files live in tests/render/golden/. After an intended change to the output, run
-``BRIEFGEN_UPDATE_GOLDEN=1 pytest tests/render`` and review the diff line by line.
+``pytest tests/render --update-golden`` and review the diff line by line.
 """
 
 from __future__ import annotations

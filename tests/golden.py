@@ -1,0 +1,3 @@
+"""The state of ``pytest --update-golden`` (set once by tests/conftest.py)."""
+
+UPDATE = False
