@@ -1,22 +1,28 @@
 """The provenance report: for each fact, its citing chains, origins and quote status.
 
 Used by ``briefgen sources``. It works on a leniently parsed project (the same salvaging parse
-that validation does), so that a project with errors still gets a report, failing quotes
-included; the diagnostics themselves come from a normal validation run.
+that validation does, made by the caller), so that a project with errors still gets a report,
+failing quotes included; the diagnostics themselves come from a normal validation run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefgen.diagnostics import Location, Report
+from briefgen.model import Source
+from briefgen.model.facts import iter_facts
 from briefgen.provenance.chains import citation_chain, group_label, independent_groups
-from briefgen.provenance.verify import Outcome, QuoteOutcome, verify_all
-from briefgen.validate.context import BriefingContext
-from briefgen.validate.facts import iter_facts
+from briefgen.provenance.verify import (
+    LocatedBriefing,
+    Outcome,
+    QuoteOutcome,
+    SourceRegistry,
+    verify_all,
+)
 
 _SNIPPET = 60
 
@@ -75,10 +81,9 @@ class BriefingProvenance:
 
 
 def describe_briefing(
-    ctx: BriefingContext, outcomes: Mapping[str, QuoteOutcome]
+    ctx: LocatedBriefing, sources: Mapping[str, Source], outcomes: Mapping[str, QuoteOutcome]
 ) -> BriefingProvenance:
     """The provenance of every fact of one briefing, in file order."""
-    sources = ctx.registry.sources
     facts = []
     for fact in iter_facts(ctx.briefing):
         list_name, index = fact.path
@@ -113,21 +118,23 @@ def _snippet(text: str) -> str:
     return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 1].rstrip() + "…"
 
 
-def project_provenance(root: Path) -> list[BriefingProvenance]:
-    """The provenance report of the project at ``root``, in briefing-id order."""
-    # The salvaging parse of validation, so a project with errors still gets its report. Its
-    # diagnostics are discarded here: the caller shows those of a normal validation run.
-    from briefgen.validate import parse_project
+def project_provenance(
+    root: Path, registry: SourceRegistry, contexts: Sequence[LocatedBriefing]
+) -> list[BriefingProvenance]:
+    """The provenance report of the project at ``root``, in briefing-id order.
 
+    ``registry`` and ``contexts`` come from the salvaging parse of validation, so a project
+    with errors still gets its report.
+    """
+    # The diagnostics of checking the quotes again are discarded: the caller shows those of a
+    # normal validation run.
     scratch = Report()
-    parsed = parse_project(root, scratch)
-    contexts = parsed.contexts
-    outcomes = verify_all(root, parsed.registry, contexts, scratch)
+    outcomes = verify_all(root, registry, contexts, scratch)
     by_briefing: dict[str, dict[str, QuoteOutcome]] = {}
     for outcome in outcomes:
         by_briefing.setdefault(outcome.briefing_id, {})[outcome.statement_id] = outcome
     return [
-        describe_briefing(ctx, by_briefing.get(ctx.briefing_id, {}))
+        describe_briefing(ctx, registry.sources, by_briefing.get(ctx.briefing_id, {}))
         for ctx in sorted(contexts, key=lambda c: c.briefing_id)
     ]
 

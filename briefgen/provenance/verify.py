@@ -11,14 +11,15 @@ error. A citation's ``excerpt`` is checked the same way against its source's arc
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from briefgen.diagnostics import Location, Report
-from briefgen.model import QuoteStatus
+from briefgen.model import Briefing, QuoteStatus, Source
 from briefgen.model.briefings import Statement
+from briefgen.model.facts import iter_facts
 from briefgen.provenance.archives import (
     ArchiveError,
     ArchiveFile,
@@ -27,8 +28,6 @@ from briefgen.provenance.archives import (
     read_archive_file,
 )
 from briefgen.provenance.match import ArchiveText, Mismatch
-from briefgen.validate.context import BriefingContext, Registry
-from briefgen.validate.facts import iter_facts
 
 UNVERIFIED_QUOTE = "unverified-quote"
 UNVERIFIED_EXCERPT = "unverified-excerpt"
@@ -43,6 +42,39 @@ _CACHE_SIZE = 32
 _TEXT_CACHE: dict[tuple[str, bytes], ArchiveText] = {}
 
 Outcome = Literal["verified", "unverified", "failing"]
+
+
+# What provenance needs of a parsed project, as protocols: validation's Registry and
+# BriefingContext satisfy them, and provenance (below validation) never imports those.
+class SourceRegistry(Protocol):
+    """The project's sources by id, and where each of their values was written."""
+
+    @property
+    def sources(self) -> Mapping[str, Source]:
+        """Every valid source by id."""
+        ...
+
+    def source_location(self, source_id: str, *path: str | int, key: bool = False) -> Location:
+        """Where something of a source was written."""
+        ...
+
+
+class LocatedBriefing(Protocol):
+    """One parsed briefing, its id, and where each of its values was written."""
+
+    @property
+    def briefing_id(self) -> str:
+        """The briefing's id (its file name)."""
+        ...
+
+    @property
+    def briefing(self) -> Briefing:
+        """The parsed briefing."""
+        ...
+
+    def at(self, *path: str | int, key: bool = False) -> Location:
+        """Where the value at ``path`` in the briefing file was written."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +94,7 @@ class Archives:
     """The archives of a project's sources, each checked and read at most once per run."""
 
     root: Path
-    registry: Registry
+    registry: SourceRegistry
     report: Report
     files: dict[str, ArchiveFile | None] = field(default_factory=dict)
     texts: dict[str, ArchiveText | None] = field(default_factory=dict)
@@ -136,7 +168,7 @@ def _remember(key: tuple[str, bytes], text: ArchiveText) -> None:
 
 
 def check_quotes(
-    root: Path, registry: Registry, contexts: list[BriefingContext], report: Report
+    root: Path, registry: SourceRegistry, contexts: Sequence[LocatedBriefing], report: Report
 ) -> dict[tuple[str, str], QuoteStatus]:
     """Check every direct quote and excerpt; the status of each quote, for the renderers."""
     outcomes = verify_all(root, registry, contexts, report)
@@ -147,7 +179,7 @@ def check_quotes(
 
 
 def verify_all(
-    root: Path, registry: Registry, contexts: list[BriefingContext], report: Report
+    root: Path, registry: SourceRegistry, contexts: Sequence[LocatedBriefing], report: Report
 ) -> list[QuoteOutcome]:
     """Check every archive, quote and excerpt of the project; the outcome of each quote."""
     archives = Archives(root, registry, report)
@@ -167,7 +199,7 @@ def verify_all(
 
 
 def _check_statement(
-    ctx: BriefingContext, index: int, statement: Statement, archives: Archives
+    ctx: LocatedBriefing, index: int, statement: Statement, archives: Archives
 ) -> QuoteOutcome:
     where = ctx.at("statements", index, "text")
     found, failed, unchecked = [], [], []
@@ -182,7 +214,7 @@ def _check_statement(
             continue
         failed.append(source_id)
         _report_mismatch(where, "quote", statement.text, source_id, mismatch, archives)
-    known = [s for s in unchecked if s in ctx.registry.sources]
+    known = [s for s in unchecked if s in archives.registry.sources]
     if not found and not failed and known:
         reasons = "; ".join(dict.fromkeys(archives.reasons[s] for s in known))
         archives.report.info(
@@ -198,7 +230,7 @@ def _check_statement(
     )
 
 
-def _check_excerpts(ctx: BriefingContext, archives: Archives) -> None:
+def _check_excerpts(ctx: LocatedBriefing, archives: Archives) -> None:
     for fact in iter_facts(ctx.briefing):
         for number, citation in enumerate(fact.citations):
             if citation.excerpt is None:
@@ -206,7 +238,7 @@ def _check_excerpts(ctx: BriefingContext, archives: Archives) -> None:
             where = ctx.at(*fact.path, "sources", number, "excerpt")
             text = archives.load(citation.source)
             if text is None:
-                if citation.source in ctx.registry.sources:
+                if citation.source in archives.registry.sources:
                     archives.report.info(
                         where,
                         f"excerpt not verified: {archives.reasons[citation.source]}",

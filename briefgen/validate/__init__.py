@@ -9,6 +9,7 @@ from briefgen.diagnostics import Location, Report, quoted
 from briefgen.load import ProjectFiles, load_project_files
 from briefgen.model import Actor, Briefing, Project, ProjectSettings, Source
 from briefgen.model.common import MAX_ID_LENGTH, is_valid_id
+from briefgen.model.facts import FACT_LISTS
 from briefgen.provenance import verify
 from briefgen.validate import briefing_dates, briefing_refs, briefing_sources, markdown_rules
 from briefgen.validate.context import (
@@ -17,7 +18,6 @@ from briefgen.validate.context import (
     declared_ids,
     registry_readable,
 )
-from briefgen.validate.facts import FACT_LISTS
 from briefgen.validate.registry_rules import build_registry, check_actors, check_sources
 from briefgen.validate.schema import parse_file, parse_items, parse_salvaging
 

@@ -6,9 +6,9 @@ from briefgen.diagnostics import Report
 from briefgen.model.actors import Actor, Role
 from briefgen.model.briefings import Statement
 from briefgen.model.dates import EdtfDate, format_date
+from briefgen.model.facts import iter_facts
 from briefgen.model.roles import matching_roles, role_held
 from briefgen.validate.context import BriefingContext
-from briefgen.validate.facts import iter_facts
 from briefgen.validate.hints import did_you_mean
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from briefgen.diagnostics import Report
 from briefgen.model.common import INLINE_CITATION
+from briefgen.model.facts import iter_facts, iter_markdown
 from briefgen.provenance.chains import relayed_by
 from briefgen.validate.context import BriefingContext, declared_ids
-from briefgen.validate.facts import iter_facts, iter_markdown
 from briefgen.validate.hints import did_you_mean
 
 

@@ -1,57 +1,7 @@
-"""The facts of a briefing, walked uniformly: each with its path, label and citations."""
+"""The facts of a briefing: moved to :mod:`briefgen.model.facts`, re-exported for old imports."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from briefgen.model.facts import FACT_LISTS, Fact, iter_facts, iter_markdown
 
-from briefgen.model import Briefing, Citation
-from briefgen.model.dates import EdtfDate
-
-FACT_LISTS = ("key_points", "events", "decisions", "statements", "assessments")
-_LABELS = {
-    "key_points": "key point",
-    "events": "event",
-    "decisions": "decision",
-    "statements": "statement",
-    "assessments": "assessment",
-}
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One fact of a briefing: where it is, what to call it, what it cites, when it is dated."""
-
-    path: tuple[str, int]
-    label: str
-    citations: list[Citation]
-    date: EdtfDate | None
-
-
-def iter_facts(briefing: Briefing) -> Iterator[Fact]:
-    """Key points, events, decisions, statements and assessments in file order."""
-    for list_name in FACT_LISTS:
-        for index, item in enumerate(getattr(briefing, list_name)):
-            yield Fact(
-                path=(list_name, index),
-                label=_LABELS[list_name],
-                citations=list(item.sources),
-                date=getattr(item, "date", None),
-            )
-
-
-def iter_markdown(briefing: Briefing) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """(path, text) of every Markdown field, for inline ``[@id]`` citations."""
-    for name in ("summary", "background", "outlook"):
-        value = getattr(briefing, name)
-        if value:
-            yield (name,), value
-    for name in ("information_gaps", "recommendations"):
-        for index, value in enumerate(getattr(briefing, name)):
-            yield (name, index), value
-    for list_name in ("key_points", "events", "decisions", "assessments"):
-        for index, item in enumerate(getattr(briefing, list_name)):
-            for field_name in ("text", "basis"):
-                value = getattr(item, field_name, None)
-                if value:
-                    yield (list_name, index, field_name), value
+__all__ = ["FACT_LISTS", "Fact", "iter_facts", "iter_markdown"]

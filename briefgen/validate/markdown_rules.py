@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from briefgen.diagnostics import Report
+from briefgen.model.facts import iter_markdown
 from briefgen.validate.context import BriefingContext
-from briefgen.validate.facts import iter_markdown
 
 # Far above what a reader can follow, far below what breaks python-markdown (about 300).
 MAX_NESTING = 20
