@@ -4,9 +4,10 @@ Read top to bottom, it is the pipeline:
 
 1. :func:`validate_project` checks everything; with any error (or warning under ``--strict``)
    nothing is written at all.
-2. :func:`render_briefing` turns one briefing into the bytes of each requested format. It is a
-   pure function of the project, the templates and the briefgen version — one independent unit
-   of work, ready to run in parallel or to be skipped when its inputs have not changed.
+2. :func:`briefgen.editions.render_briefing` turns one briefing into the bytes of each
+   requested format. It is a pure function of the project, the templates and the briefgen
+   version — one independent unit of work, ready to run in parallel or to be skipped when its
+   inputs have not changed.
 3. :func:`write_outputs` writes the files of one briefing: it first checks that every target
    can be written (:func:`target_problem`), then writes each to a temporary file in the same
    folder and, only when all are written, renames them over the old ones. An error or an
@@ -38,9 +39,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from briefgen.diagnostics import Report
+from briefgen.editions import FILE_NAMES, FORMATS, BuildError, render_briefing
 from briefgen.load.confine import (
     TEMP_CHARACTERS,
     TEMP_NAME_LENGTH,
@@ -54,22 +55,11 @@ from briefgen.load.confine import (
 from briefgen.model import Project
 from briefgen.validate import validate_project
 
-if TYPE_CHECKING:
-    import jinja2
-
-    from briefgen.render import BriefingView
-
-FORMATS = ("pdf", "html", "md")
 OUTPUT_DIR = "output"
-FILE_NAMES = {"pdf": "briefing.pdf", "html": "briefing.html", "md": "briefing.md"}
 # Beside a briefing's outputs: the key of the inputs they were made from, and their digests.
 KEY_FILE = ".briefgen-key"
 # The most of an existing output that is read to compare it (far above any real briefing).
 MAX_OUTPUT_BYTES = 1024 * 1024 * 1024
-
-
-class BuildError(Exception):
-    """One briefing could not be rendered or written; the message is for the user."""
 
 
 class UnknownBriefingError(Exception):
@@ -116,73 +106,6 @@ class BuildResult:
     def ok(self) -> bool:
         """True when the content was valid and every briefing was written."""
         return self.valid and not self.failures
-
-
-def render_briefing(project: Project, briefing_id: str, formats: Sequence[str]) -> dict[str, bytes]:
-    """The bytes of each requested format of one briefing, keyed by file name.
-
-    Nothing is written here. Raises :class:`BuildError` for a template or PDF problem, or a
-    text nested too deeply to render.
-    """
-    from briefgen.render.narrative import MarkdownTooDeepError
-
-    try:
-        return _render_formats(project, briefing_id, formats)
-    except MarkdownTooDeepError as exc:
-        where = _markdown_field(project, briefing_id, exc.text)
-        raise BuildError(f"{where}: {exc}; flatten its lists or block quotes") from exc
-    except RecursionError as exc:
-        # Validation limits nesting; should anything else still recurse too deeply, the
-        # briefing fails on its own instead of the whole build.
-        raise BuildError("content nested too deeply to render") from exc
-
-
-def _markdown_field(project: Project, briefing_id: str, text: str) -> str:
-    """The field of a briefing that holds ``text``, as 'key_points[2].text'."""
-    from briefgen.validate.facts import iter_markdown
-
-    for path, value in iter_markdown(project.briefings[briefing_id]):
-        if value == text:
-            return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)[1:]
-    return "a Markdown field"
-
-
-def _render_formats(project: Project, briefing_id: str, formats: Sequence[str]) -> dict[str, bytes]:
-    from briefgen.render import (
-        TemplateError,
-        build_view,
-        make_environment,
-        render_html,
-        render_markdown,
-    )
-
-    env = make_environment(project.root)
-    view = build_view(project, briefing_id)
-    outputs: dict[str, bytes] = {}
-    try:
-        if "md" in formats:
-            text = render_markdown(project, briefing_id, env=env, view=view)
-            outputs[FILE_NAMES["md"]] = text.encode("utf-8")
-        if "html" in formats:
-            html = render_html(project, briefing_id, env=env, view=view)
-            outputs[FILE_NAMES["html"]] = html.encode("utf-8")
-        if "pdf" in formats:
-            outputs[FILE_NAMES["pdf"]] = _pdf(project, briefing_id, env, view)
-    except TemplateError as exc:
-        raise BuildError(f"template error: {exc}") from exc
-    return outputs
-
-
-def _pdf(project: Project, briefing_id: str, env: jinja2.Environment, view: BriefingView) -> bytes:
-    # Imported here: WeasyPrint is slow to import, and only PDF builds need it.
-    from briefgen.pdf import PdfError, render_pdf
-    from briefgen.render import render_html
-
-    html = render_html(project, briefing_id, env=env, view=view, embed_css=False)
-    try:
-        return render_pdf(project, briefing_id, html, env=env)
-    except PdfError as exc:
-        raise BuildError(f"PDF error: {exc}") from exc
 
 
 def _same_bytes(folder_fd: int, name: str, data: bytes) -> bool:

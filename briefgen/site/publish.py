@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.editions import FILE_NAMES, BuildError, render_briefing
 from briefgen.load.confine import (
     TEMP_CHARACTERS,
     TEMP_NAME_LENGTH,
@@ -84,9 +85,7 @@ def editions(
 def render_edition(
     project: Project, briefing_id: str, formats: tuple[str, ...]
 ) -> dict[str, bytes]:
-    """The requested formats ('pdf', 'md') of one briefing, from ``briefgen.build``."""
-    from briefgen.build import FILE_NAMES, BuildError, render_briefing
-
+    """The requested formats ('pdf', 'md') of one briefing, by the renderer ``build`` uses."""
     try:
         outputs = render_briefing(project, briefing_id, formats)
     except BuildError as exc:

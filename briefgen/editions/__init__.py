@@ -1,0 +1,92 @@
+"""Editions stage: one briefing rendered to the bytes of each of its files.
+
+A pure function of the project, the templates and the briefgen version, used by both ``build``
+(which writes the files into ``output/<id>/``) and the site (which publishes the PDF and
+Markdown editions beside each page). Nothing is written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from briefgen.model import Project
+from briefgen.model.facts import iter_markdown
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from briefgen.render import BriefingView
+
+FORMATS = ("pdf", "html", "md")
+FILE_NAMES = {"pdf": "briefing.pdf", "html": "briefing.html", "md": "briefing.md"}
+
+
+class BuildError(Exception):
+    """One briefing could not be rendered or written; the message is for the user."""
+
+
+def render_briefing(project: Project, briefing_id: str, formats: Sequence[str]) -> dict[str, bytes]:
+    """The bytes of each requested format of one briefing, keyed by file name.
+
+    Nothing is written here. Raises :class:`BuildError` for a template or PDF problem, or a
+    text nested too deeply to render.
+    """
+    from briefgen.render.narrative import MarkdownTooDeepError
+
+    try:
+        return _render_formats(project, briefing_id, formats)
+    except MarkdownTooDeepError as exc:
+        where = _markdown_field(project, briefing_id, exc.text)
+        raise BuildError(f"{where}: {exc}; flatten its lists or block quotes") from exc
+    except RecursionError as exc:
+        # Validation limits nesting; should anything else still recurse too deeply, the
+        # briefing fails on its own instead of the whole build.
+        raise BuildError("content nested too deeply to render") from exc
+
+
+def _markdown_field(project: Project, briefing_id: str, text: str) -> str:
+    """The field of a briefing that holds ``text``, as 'key_points[2].text'."""
+    for path, value in iter_markdown(project.briefings[briefing_id]):
+        if value == text:
+            return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)[1:]
+    return "a Markdown field"
+
+
+def _render_formats(project: Project, briefing_id: str, formats: Sequence[str]) -> dict[str, bytes]:
+    # Imported here: Jinja and python-markdown are needed only once something renders.
+    from briefgen.render import (
+        TemplateError,
+        build_view,
+        make_environment,
+        render_html,
+        render_markdown,
+    )
+
+    env = make_environment(project.root)
+    view = build_view(project, briefing_id)
+    outputs: dict[str, bytes] = {}
+    try:
+        if "md" in formats:
+            text = render_markdown(project, briefing_id, env=env, view=view)
+            outputs[FILE_NAMES["md"]] = text.encode("utf-8")
+        if "html" in formats:
+            html = render_html(project, briefing_id, env=env, view=view)
+            outputs[FILE_NAMES["html"]] = html.encode("utf-8")
+        if "pdf" in formats:
+            outputs[FILE_NAMES["pdf"]] = _pdf(project, briefing_id, env, view)
+    except TemplateError as exc:
+        raise BuildError(f"template error: {exc}") from exc
+    return outputs
+
+
+def _pdf(project: Project, briefing_id: str, env: jinja2.Environment, view: BriefingView) -> bytes:
+    # Imported here: WeasyPrint is slow to import, and only PDF builds need it.
+    from briefgen.pdf import PdfError, render_pdf
+    from briefgen.render import render_html
+
+    html = render_html(project, briefing_id, env=env, view=view, embed_css=False)
+    try:
+        return render_pdf(project, briefing_id, html, env=env)
+    except PdfError as exc:
+        raise BuildError(f"PDF error: {exc}") from exc
