@@ -11,6 +11,7 @@ from briefgen.model.briefings import Briefing
 from briefgen.model.common import Citation, Tlp
 from briefgen.model.dates import EdtfDate
 from briefgen.model.project import ProjectSettings
+from briefgen.model.references import References, briefing_references
 from briefgen.model.sources import Source, SourcesFile
 
 
@@ -40,8 +41,10 @@ __all__ = [
     "Project",
     "ProjectSettings",
     "QuoteStatus",
+    "References",
     "Role",
     "Source",
     "SourcesFile",
     "Tlp",
+    "briefing_references",
 ]

@@ -6,20 +6,13 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 
 from briefgen.model import Citation, Source
+from briefgen.model.references import cites_closure
 
 
 def relayed_by(source_id: str, sources: Mapping[str, Source]) -> set[str]:
     """Every source reachable from ``source_id`` through ``cites`` (not including itself)."""
-    seen: set[str] = set()
-    stack = list(sources[source_id].cites) if source_id in sources else []
-    while stack:
-        current = stack.pop()
-        if current in seen or current == source_id:
-            continue
-        seen.add(current)
-        if current in sources:
-            stack.extend(sources[current].cites)
-    return seen
+    start = sources[source_id].cites if source_id in sources else []
+    return cites_closure(start, sources) - {source_id}
 
 
 def origin(citation: Citation) -> str:

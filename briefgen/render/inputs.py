@@ -6,8 +6,9 @@ outputs were written need not be rendered again. The key covers:
 - the tools: the briefgen version and the versions of the libraries that shape the output
   (WeasyPrint and its PDF writer, Jinja2, Markdown, nh3);
 - the briefing file's bytes;
-- the actors and sources it uses, resolved: the ones it names (including ``[@id]`` in its
-  text), then everything those name in turn (a role's organisation, a source's ``cites``);
+- the actors and sources it refers to (:mod:`briefgen.model.references`: the ones it names,
+  including ``[@id]`` in its text, then a source's ``cites`` and a role's organisation, at any
+  depth), the same ids the publish ceiling keeps;
 - the project settings the briefing pages use (not the site-only ones);
 - the quote status of its statements (which follows the archived source texts);
 - every file of the built-in templates and of the project's ``templates/`` folder;
@@ -22,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -31,8 +32,7 @@ from typing import Any
 from briefgen import __version__
 from briefgen.load.confine import ConfineError, read_inside, resolve_inside
 from briefgen.load.project_files import BRIEFINGS_DIR, TEMPLATES_DIR
-from briefgen.model import Project
-from briefgen.model.common import INLINE_CITATION
+from briefgen.model import Project, briefing_references
 from briefgen.render.environment import builtin_templates_dir
 
 KEY_VERSION = 1
@@ -155,40 +155,21 @@ def has_template_overrides(project_root: Path) -> bool:
     return next(_files(project_root, TEMPLATES_DIR), None) is not None
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every string inside a JSON-like value (keys included)."""
-    if isinstance(value, str):
-        yield value
-        yield from INLINE_CITATION.findall(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
-
-
 def used_registry_entries(project: Project, briefing_id: str) -> dict[str, dict[str, Any]]:
-    """The actors and sources a briefing uses, directly or through the ones it uses.
+    """The dumps of the actors and sources a briefing refers to, closure included.
 
-    Any string equal to an actor or source id counts as a use: a few extra entries only cost
-    a rebuild now and then, a missing one would leave an output stale.
+    "Refers to" is :func:`briefgen.model.references.briefing_references`, the definition the
+    publish ceiling keeps too: the built-in templates print nothing of an entry outside it.
     """
-    dumps: dict[str, dict[str, Any]] = {"actors": {}, "sources": {}}
-    registries: dict[str, Mapping[str, Any]] = {
-        "actors": project.actors,
-        "sources": project.sources,
+    references = briefing_references(
+        project.briefings[briefing_id], project.actors, project.sources
+    )
+    return {
+        "actors": {k: project.actors[k].model_dump(mode="json") for k in sorted(references.actors)},
+        "sources": {
+            k: project.sources[k].model_dump(mode="json") for k in sorted(references.sources)
+        },
     }
-    pending = list(_strings(project.briefings[briefing_id].model_dump(mode="json")))
-    while pending:
-        name = pending.pop()
-        for kind, registry in registries.items():
-            if name in registry and name not in dumps[kind]:
-                dump = registry[name].model_dump(mode="json")
-                dumps[kind][name] = dump
-                pending.extend(_strings(dump))
-    return {kind: dict(sorted(found.items())) for kind, found in dumps.items()}
 
 
 def _whole_content(project: Project) -> dict[str, Any]:

@@ -8,13 +8,10 @@ simply not in the input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from pydantic import BaseModel
-
-from briefgen.model import Briefing, Citation, Project, Tlp
-from briefgen.model.common import INLINE_CITATION
+from briefgen.model import Briefing, Project, Tlp, briefing_references
+from briefgen.model.references import named_in
 
 
 @dataclass(frozen=True)
@@ -47,8 +44,9 @@ def releasable(marking: Tlp, ceiling: Tlp) -> bool:
 def apply_ceiling(project: Project, ceiling: Tlp | None = None) -> CeilingResult:
     """The project restricted to briefings at or below ``ceiling`` (default: the project's).
 
-    Actors and sources survive only when a released briefing refers to them (directly, through
-    a source's ``cites`` chain, or as the organisation of a kept actor's role).
+    Actors and sources survive only when a released briefing refers to them, as
+    :func:`briefgen.model.references.briefing_references` defines it (directly, through a
+    source's ``cites`` chain, or as the organisation of a kept actor's role).
     """
     limit = ceiling or project.settings.publish_ceiling
     kept: dict[str, Briefing] = {}
@@ -59,8 +57,10 @@ def apply_ceiling(project: Project, ceiling: Tlp | None = None) -> CeilingResult
             kept[briefing_id] = briefing
         else:
             withheld.append(Withheld(briefing_id, briefing.marking, limit))
-    actor_ids = _actor_closure(project, _actors_referenced(kept.values()))
-    source_ids = _source_closure(project, _sources_referenced(kept.values()))
+    # Exactly what the released briefings refer to: the definition the build key uses too.
+    references = [briefing_references(b, project.actors, project.sources) for b in kept.values()]
+    actor_ids = frozenset[str]().union(*(r.actors for r in references))
+    source_ids = frozenset[str]().union(*(r.sources for r in references))
     filtered = replace(
         project,
         briefings=kept,
@@ -71,66 +71,10 @@ def apply_ceiling(project: Project, ceiling: Tlp | None = None) -> CeilingResult
     return CeilingResult(filtered, tuple(withheld))
 
 
-def _actors_referenced(briefings: Iterable[Briefing]) -> set[str]:
-    found: set[str] = set()
-    for briefing in briefings:
-        for event in briefing.events:
-            found.update(event.actors)
-        found.update(decision.actor for decision in briefing.decisions)
-        found.update(s.speaker for s in briefing.statements if s.speaker)
-    return found
-
-
-def _actor_closure(project: Project, start: set[str]) -> set[str]:
-    # A kept actor's role prints its organisation's name, so that organisation stays too.
-    seen: set[str] = set()
-    stack = sorted(start)
-    while stack:
-        actor_id = stack.pop()
-        if actor_id in seen or actor_id not in project.actors:
-            continue
-        seen.add(actor_id)
-        stack.extend(r.organization for r in project.actors[actor_id].roles if r.organization)
-    return seen
-
-
 def briefing_source_ids(briefing: Briefing) -> set[str]:
-    """Ids of the sources one briefing cites: citations, their ``via`` and inline [@id]s."""
-    # Walk every field generically, so a field added to the model later is still covered.
-    found: set[str] = set()
-    for value in _walk(briefing):
-        if isinstance(value, Citation):
-            found.add(value.source)
-            if value.via:
-                found.add(value.via)
-        elif isinstance(value, str):
-            found.update(INLINE_CITATION.findall(value))
-    return found
+    """Ids of the sources one briefing names itself: citations, their ``via`` and inline [@id]s.
 
-
-def _sources_referenced(briefings: Iterable[Briefing]) -> set[str]:
-    return set().union(*(briefing_source_ids(b) for b in briefings))
-
-
-def _source_closure(project: Project, start: set[str]) -> set[str]:
-    # Endnotes say "X, citing Y": the relayed sources of a kept source stay too.
-    seen: set[str] = set()
-    stack = sorted(start)
-    while stack:
-        source_id = stack.pop()
-        if source_id in seen or source_id not in project.sources:
-            continue
-        seen.add(source_id)
-        stack.extend(project.sources[source_id].cites)
-    return seen
-
-
-def _walk(value: object) -> Iterator[object]:
-    """Every value nested in a model: the models themselves, list items and plain values."""
-    yield value
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _walk(getattr(value, name))
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _walk(item)
+    Kept for ``site/collect.py``, which lists a source's citing briefings; the definition is
+    :func:`briefgen.model.references.named_in`.
+    """
+    return set(named_in(briefing).sources)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from briefgen.diagnostics import Report
-from briefgen.model.common import INLINE_CITATION
-from briefgen.provenance.chains import independent_groups, relayed_by
+from briefgen.model import briefing_references
+from briefgen.provenance.chains import independent_groups
 from briefgen.validate.context import BriefingContext, Registry
-from briefgen.validate.facts import iter_facts, iter_markdown
 
 
 def check_single_origin(ctx: BriefingContext, report: Report) -> None:
@@ -35,26 +34,21 @@ def check_single_origin(ctx: BriefingContext, report: Report) -> None:
 
 
 def cited_sources(contexts: Iterable[BriefingContext]) -> set[str]:
-    """Every source id cited by the briefings, directly, inline or as ``via``."""
+    """Every source some briefing refers to, citing chains included.
+
+    "Refers to" is :func:`briefgen.model.references.briefing_references`: the sources the publish
+    ceiling would keep if every briefing were released, and those the build key covers.
+    """
     used: set[str] = set()
     for ctx in contexts:
-        for fact in iter_facts(ctx.briefing):
-            for citation in fact.citations:
-                used.add(citation.source)
-                if citation.via:
-                    used.add(citation.via)
-        for _, text in iter_markdown(ctx.briefing):
-            used.update(m.group(1) for m in INLINE_CITATION.finditer(text))
+        registry = ctx.registry
+        used |= briefing_references(ctx.briefing, registry.actors, registry.sources).sources
     return used
 
 
 def check_unused_sources(registry: Registry, used: set[str], report: Report) -> None:
-    """Warn about sources no briefing cites, directly or through a citing chain."""
-    reachable = set(used)
-    for source_id in used:
-        if source_id in registry.sources:
-            reachable |= relayed_by(source_id, registry.sources)
-    for source_id in sorted(set(registry.sources) - reachable):
+    """Warn about sources outside ``used`` (:func:`cited_sources`, closure included)."""
+    for source_id in sorted(set(registry.sources) - used):
         report.warning(
             registry.source_location(source_id, "id"),
             f"source '{source_id}' is not cited by any briefing",

@@ -1,0 +1,162 @@
+"""What a briefing refers to: the actors, sources and events it names, and what those name.
+
+The one definition behind every consumer that must agree on it: the publish ceiling (a security
+boundary: the site keeps exactly what its released briefings refer to), the incremental build key
+(a briefing's outputs depend on exactly the entries it refers to) and the unused-source warning
+(a source is used when some briefing refers to it).
+
+A briefing refers to
+
+- a source through a citation (``source``, and ``via``, the source relayed) and through an inline
+  ``[@id]`` in any string of the briefing;
+- an actor through a field that holds an actor's id (an event's ``actors``, a decision's
+  ``actor``, a statement's ``speaker``);
+- an event of its own through ``reacts_to``;
+
+and, closing over the registries, to every source a referred source ``cites`` (at any depth: an
+endnote says "X, citing Y") and every organisation of a referred actor's roles (at any depth: a
+title is printed with its organisation's name). Only ids that exist are returned; unknown ids are
+validation's business.
+
+The models are walked generically, field by field, so a citation or an id field added to a model
+later is covered as long as its name is in :data:`REFERENCE_FIELDS` (a test checks that every id
+field of the models is either there or an entry's own ``id``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel
+
+from briefgen.model.actors import Actor
+from briefgen.model.briefings import Briefing
+from briefgen.model.common import INLINE_CITATION
+from briefgen.model.sources import Source
+
+ReferenceKind = Literal["actor", "source", "event"]
+
+# Every field, in any content model, that holds the id of another entry (one id or a list).
+REFERENCE_FIELDS: Mapping[str, ReferenceKind] = MappingProxyType(
+    {
+        "actor": "actor",  # Decision
+        "actors": "actor",  # Event
+        "speaker": "actor",  # Statement
+        "organization": "actor",  # Role (of an actor)
+        "source": "source",  # Citation
+        "via": "source",  # Citation: the source the cited one relays
+        "cites": "source",  # Source
+        "reacts_to": "event",  # Decision, Statement
+    }
+)
+# The field that holds an entry's own id: a definition, not a reference.
+OWN_ID_FIELD = "id"
+
+_Node = TypeVar("_Node", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class References:
+    """Ids of what one briefing refers to: actors and sources (closure included), its events."""
+
+    actors: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+    # Ids of the briefing's own events that something in it reacts to.
+    events: frozenset[str] = frozenset()
+
+
+def briefing_references(
+    briefing: Briefing, actors: Mapping[str, Actor], sources: Mapping[str, Source]
+) -> References:
+    """Every actor, source and event ``briefing`` refers to, directly or through the registries.
+
+    See the module's docstring for what counts; only ids present in ``actors``, ``sources`` or
+    the briefing's events are returned.
+    """
+    named = list(_named(briefing, inline=True))
+    start: list[tuple[ReferenceKind, str]] = [(k, ref) for k, ref in named if k != "event"]
+    reached = _reachable(start, lambda node: _named_by_entry(node, actors, sources))
+    own_events = {event.id for event in briefing.events}
+    return References(
+        actors=frozenset(ref for kind, ref in reached if kind == "actor" and ref in actors),
+        sources=frozenset(ref for kind, ref in reached if kind == "source" and ref in sources),
+        events=frozenset(ref for kind, ref in named if kind == "event" and ref in own_events),
+    )
+
+
+def named_in(briefing: Briefing) -> References:
+    """The ids the briefing itself writes, as written (known or not), before any closure."""
+    named = list(_named(briefing, inline=True))
+    return References(
+        actors=frozenset(ref for kind, ref in named if kind == "actor"),
+        sources=frozenset(ref for kind, ref in named if kind == "source"),
+        events=frozenset(ref for kind, ref in named if kind == "event"),
+    )
+
+
+def cites_closure(source_ids: Iterable[str], sources: Mapping[str, Source]) -> set[str]:
+    """``source_ids`` and every id reachable from them through ``cites``, at any depth.
+
+    An id missing from ``sources`` is kept (it was reached) but leads nowhere.
+    """
+    return _reachable(source_ids, lambda s: sources[s].cites if s in sources else ())
+
+
+def _named_by_entry(
+    node: tuple[ReferenceKind, str], actors: Mapping[str, Actor], sources: Mapping[str, Source]
+) -> Iterator[tuple[ReferenceKind, str]]:
+    """What a registry entry names in its own reference fields (a role's organisation, cites)."""
+    kind, ref = node
+    entry: BaseModel | None = actors.get(ref) if kind == "actor" else sources.get(ref)
+    if entry is not None:
+        # Renderers print a registry entry's text as written: an [@id] there cites nothing.
+        yield from _named(entry, inline=False)
+
+
+def _named(model: BaseModel, *, inline: bool) -> Iterator[tuple[ReferenceKind, str]]:
+    """(kind, id) of every reference written in ``model``, nested models included."""
+    for value in _walk(model):
+        if isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                kind = REFERENCE_FIELDS.get(name)
+                if kind is not None:
+                    yield from ((kind, ref) for ref in _ids(getattr(value, name)))
+        elif inline and isinstance(value, str):
+            yield from (("source", ref) for ref in INLINE_CITATION.findall(value))
+
+
+def _ids(value: object) -> Iterator[str]:
+    """The ids held by a reference field: one id, a list of them, or nothing."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        yield from (item for item in value if isinstance(item, str))
+
+
+def _walk(value: object) -> Iterator[object]:
+    """Every value nested in a model: the models themselves, list items and plain values."""
+    yield value
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _walk(getattr(value, name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _walk(item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _walk(item)
+
+
+def _reachable(start: Iterable[_Node], edges: Callable[[_Node], Iterable[_Node]]) -> set[_Node]:
+    """Every node reachable from ``start`` (included) by following ``edges``; cycles end."""
+    seen: set[_Node] = set()
+    stack = list(start)
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(edges(node))
+    return seen
