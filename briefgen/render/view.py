@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from briefgen import __version__
-from briefgen.model import Citation, Project
+from briefgen.model import Actor, Citation, Project
 from briefgen.model.common import INLINE_CITATION
 from briefgen.model.dates import EdtfDate, format_date
 from briefgen.provenance.chains import origins, relayed_by
@@ -67,6 +67,35 @@ class OtherNameView:
     name: str
     lang: str
     dir: str  # "rtl" or "ltr"
+
+
+def other_name_views(actor: Actor) -> tuple[OtherNameView, ...]:
+    """The actor's names in other scripts, each with its language and writing direction."""
+    return tuple(OtherNameView(o.name, o.lang, script_direction(o.lang)) for o in actor.other_names)
+
+
+@dataclass(frozen=True)
+class DateView:
+    """A date as a page prints it: in words, and as an HTML ``datetime`` value if it has one."""
+
+    text: str  # 'c. 26 January 2023', '26–28 January 2023', 'March 2024'
+    datetime: str | None  # '2023-01-26', '2024-03'; None when the date has no such value
+
+
+def html_datetime(value: EdtfDate) -> str | None:
+    """The value of an HTML ``datetime`` attribute for ``value``, or None.
+
+    Only a plain year, month or day is a valid ``datetime``: an interval, or a date marked
+    approximate or uncertain, has none (printing one would claim a precision it lacks).
+    """
+    if value.end is not None or value.start.qualified:
+        return None
+    return value.iso()
+
+
+def date_view(value: EdtfDate) -> DateView:
+    """``value`` in words, at its own precision, with its HTML ``datetime`` value."""
+    return DateView(format_date(value), html_datetime(value))
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from briefgen.model import Actor, Briefing, Project, Tlp
 from briefgen.model.briefings import Decision, Event, Statement
 from briefgen.model.dates import EdtfDate
-from briefgen.model.roles import titles_on
 from briefgen.site.ceiling import briefing_source_ids
 
 ItemKind = Literal["event", "decision", "statement"]
@@ -33,8 +32,6 @@ class Item:
     date: EdtfDate
     briefing: BriefingRef
     fact: Event | Decision | Statement
-    # Actor id -> the titles that actor held on the item's date.
-    titles: dict[str, list[str]] = field(default_factory=dict)
 
     def sort_key(self) -> tuple[object, ...]:
         """Chronological; on one date events, then decisions, then statements (reactions)."""
@@ -63,35 +60,16 @@ def highest_marking(markings: list[Tlp]) -> Tlp:
     return max(markings, key=lambda tlp: tlp.rank, default=Tlp.CLEAR)
 
 
-def _titles(project: Project, actor_id: str | None, on: EdtfDate, role: str | None) -> list[str]:
-    actor = project.actors.get(actor_id) if actor_id else None
-    if actor is None:
-        return []
-    held = titles_on(actor, on, project.actors, role)
-    # A title given on the statement but not provably held (dates unknown) is still shown as given.
-    return held or ([role] if role else [])
-
-
 def briefing_items(project: Project, briefing_id: str) -> list[Item]:
-    """Every event, decision and statement of one briefing, with the titles held at the time."""
+    """Every event, decision and statement of one briefing, in the briefing's order."""
     briefing: Briefing = project.briefings[briefing_id]
     target = ref(project, briefing_id)
-    items: list[Item] = []
-    for event in briefing.events:
-        titles = {a: _titles(project, a, event.date, None) for a in event.actors}
-        items.append(Item("event", f"event-{event.id}", event.date, target, event, titles))
-    for decision in briefing.decisions:
-        titles = {decision.actor: _titles(project, decision.actor, decision.date, None)}
-        anchor = f"decision-{decision.id}"
-        items.append(Item("decision", anchor, decision.date, target, decision, titles))
-    for statement in briefing.statements:
-        titles = {}
-        if statement.speaker:
-            found = _titles(project, statement.speaker, statement.date, statement.role)
-            titles[statement.speaker] = found
-        anchor = f"statement-{statement.id}"
-        items.append(Item("statement", anchor, statement.date, target, statement, titles))
-    return items
+    # Titles held on each date are not gathered here: the briefing's render view has them.
+    return [
+        *(Item("event", f"event-{e.id}", e.date, target, e) for e in briefing.events),
+        *(Item("decision", f"decision-{d.id}", d.date, target, d) for d in briefing.decisions),
+        *(Item("statement", f"statement-{s.id}", s.date, target, s) for s in briefing.statements),
+    ]
 
 
 def all_items(project: Project) -> list[Item]:

@@ -19,6 +19,7 @@ from briefgen.model import Project, Tlp
 from briefgen.render import build_view, make_environment, render_body, stylesheet
 from briefgen.render.environment import render_template
 from briefgen.render.sources import build_endnotes
+from briefgen.render.view import BriefingView, other_name_views
 from briefgen.site import collect, views
 from briefgen.site.ceiling import CeilingResult
 from briefgen.site.feed import build_feed
@@ -68,6 +69,7 @@ class _Pages:
         )
         markings = [b.marking for b in self.project.briefings.values()]
         self.highest = collect.highest_marking(markings)
+        self.views: dict[str, BriefingView] = {}
 
     def render(self, path: str, template: str, marking: Tlp, title: str, **extra: Any) -> bytes:
         depth = path.count("/")
@@ -78,9 +80,7 @@ class _Pages:
             "marking": marking,
             "page_title": title,
             "project": self.project,
-            "tlp_label": views.tlp_label,
-            "tlp_badge": views.tlp_badge,
-            "date_html": views.date_html,
+            # Words only: every tag (badges, dates, facts) is in the site's templates and macros.
             "kind_label": views.kind_label,
             **extra,
         }
@@ -93,8 +93,18 @@ class _Pages:
             "index.html", "site/index.html", self.highest, "Briefings", entries=entries
         )
 
+    def view(self, briefing_id: str) -> BriefingView:
+        """The render view of one briefing, built once for its page and all its facts."""
+        if briefing_id not in self.views:
+            self.views[briefing_id] = build_view(self.project, briefing_id)
+        return self.views[briefing_id]
+
+    def item_views(self, items: list[collect.Item]) -> list[views.ItemView]:
+        """Facts as printed, each from the render view of its briefing."""
+        return [views.item_view(i, self.view(i.briefing.id)) for i in items]
+
     def briefing(self, briefing_id: str) -> bytes:
-        view = build_view(self.project, briefing_id)
+        view = self.view(briefing_id)
         marking = self.project.briefings[briefing_id].marking
         body = Markup(render_body(self.project, briefing_id, env=self.env, view=view))
         path = briefing_page_path(briefing_id)
@@ -118,15 +128,15 @@ class _Pages:
             marking,
             actor.name,
             actor=actor,
-            other_names=views.other_names(actor),
+            other_names=other_name_views(actor),
             roles=views.role_views(actor, self.project),
-            items=[views.item_view(i, self.project) for i in items],
+            items=self.item_views(items),
         )
 
     def timeline(self) -> bytes:
         items = collect.all_items(self.project)
         years = [
-            (year, [views.item_view(i, self.project) for i in group])
+            (year, self.item_views(list(group)))
             for year, group in itertools.groupby(items, key=lambda i: i.date.start.year)
         ]
         return self.render(
@@ -159,9 +169,9 @@ class _Pages:
             Tlp.CLEAR,
             "Page not found",
             home=f"{url}index.html" if url else "index.html",
-            # Inside <style> nothing is unescaped, so the CSS goes in as it is; only a closing
-            # tag could end the element early.
-            inline_css=Markup(site_css(self.env).replace("</", "<\\/")),
+            # Plain text: 404.html prints it inside its style element and, knowing that, keeps
+            # a closing tag in it from ending the element early.
+            inline_css=site_css(self.env),
         )
 
 

@@ -1,4 +1,12 @@
-"""What the site templates print: small frozen views built from a ceiling-filtered project."""
+"""What the site templates print: small frozen views built from a ceiling-filtered project.
+
+Only data leaves this module (dataclasses, strings, dates): every tag the site prints is in its
+templates, most of them in the macros of ``site/macros.html``, which a project can override. The
+one exception is a Markdown field rendered by :mod:`briefgen.render.narrative` (sanitised HTML,
+the render layer's job). What a briefing already knows about its facts (the titles an actor held
+on a date, names in other scripts, whether a quote is verified, status labels, dates in words)
+comes from its render view (:func:`briefgen.render.build_view`), never computed again here.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +14,25 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from briefgen.model import Actor, Project, Role, Source, Tlp
-from briefgen.model.briefings import Decision, Event, Statement
+from briefgen.model.briefings import Statement
 from briefgen.model.dates import EdtfDate, format_date
 from briefgen.render import narrative
 from briefgen.render.sources import EndnoteView
-from briefgen.render.words import STATUS_LABELS, purpose_label, script_direction
-from briefgen.site.collect import BriefingRef, Item, actors_of
+from briefgen.render.view import (
+    ActorView,
+    BriefingView,
+    DateView,
+    DecisionView,
+    EventView,
+    StatementView,
+    date_view,
+    html_datetime,
+)
+from briefgen.render.words import purpose_label
+from briefgen.site.collect import BriefingRef, Item
 
 KIND_LABELS = {"event": "Event", "decision": "Decision", "statement": "Statement"}
 ACTOR_KIND_LABELS = {
@@ -26,33 +44,6 @@ ACTOR_KIND_LABELS = {
 }
 # An inline citation with the space before it: "text [@id]." becomes "text.".
 _INLINE_CITATION = re.compile(r"\s*\[@[^\]\s]*\]")
-
-
-def tlp_badge(marking: Tlp) -> Markup:
-    """The TLP label as an inline badge (FIRST colours on black, via the site CSS)."""
-    return Markup('<span class="site-tlp site-tlp--{}">{}</span>').format(
-        marking.css_class, marking.value
-    )
-
-
-def tlp_label(marking: Tlp) -> Markup:
-    """The page's marking as a block, for the header and footer of every page."""
-    return Markup('<p class="marking">{}</p>').format(tlp_badge(marking))
-
-
-def _datetime_value(value: EdtfDate) -> str | None:
-    # Only a plain year, month or day is a valid HTML datetime; ranges and c./? dates are not.
-    if value.end is not None or value.start.qualified:
-        return None
-    return value.iso()
-
-
-def date_html(value: EdtfDate) -> Markup:
-    """The date in words, inside <time datetime> when it is a plain point in time."""
-    machine = _datetime_value(value)
-    if machine is None:
-        return escape(format_date(value))
-    return Markup('<time datetime="{}">{}</time>').format(machine, format_date(value))
 
 
 def kind_label(kind: str, count: int = 2) -> str:
@@ -79,7 +70,8 @@ class IndexEntry:
     version: str
     purpose: str
     authors: tuple[str, ...]
-    summary: Markup
+    summary: Markup  # sanitised HTML from the render layer's Markdown renderer
+    issued_on: DateView
 
 
 def index_entry(project: Project, briefing_id: str) -> IndexEntry:
@@ -94,101 +86,72 @@ def index_entry(project: Project, briefing_id: str) -> IndexEntry:
         purpose_label(b.purpose),
         tuple(b.authors),
         plain_html(b.summary),
+        date_view(b.issued),
     )
 
 
-@dataclass(frozen=True)
-class Person:
-    """An actor named by a fact, with the titles held on the fact's date."""
-
-    id: str
-    name: str
-    titles: tuple[str, ...]
+# What a fact is in its briefing's render view: the site prints these as they are.
+FactView = EventView | DecisionView | StatementView
 
 
 @dataclass(frozen=True)
 class ItemView:
-    """A dated fact as printed on an actor page or the timeline."""
+    """A dated fact as printed on an actor page or the timeline (by the ``fact`` macro)."""
 
     kind: str
     kind_label: str
     anchor: str
-    date_html: Markup
+    date: DateView
     briefing: BriefingRef
-    text: Markup
-    people: tuple[Person, ...]
-    titles: dict[str, list[str]]
-    said: Said | None = None
+    fact: FactView
+    # The fact's Markdown text without endnote markers (they belong to its briefing), for
+    # events and decisions; statements print their words as written.
+    text: Markup | None
+    # The event's actors, the decider or the speaker, with the titles held on the fact's date.
+    people: tuple[ActorView, ...]
 
     def title_held(self, actor_id: str) -> str:
         """The titles ``actor_id`` held on the fact's date, joined ('' when none is known)."""
-        return "; ".join(self.titles.get(actor_id, []))
+        return "; ".join(next((p.titles for p in self.people if p.id == actor_id), ()))
 
 
-@dataclass(frozen=True)
-class Said:
-    """What a statement says, by whom and where; quotes keep their quotation marks."""
-
-    speaker: Person | None
-    attribution: str | None
-    medium: str
-    words: str
-    is_quote: bool
-    # A direct quote not matched against an archived copy of its source is marked as such,
-    # on every page that shows it, as in the briefing itself.
-    unverified: bool = False
+def _fact_view(item: Item, view: BriefingView) -> FactView:
+    # The anchor names the fact's kind and id, as the briefing page does.
+    found: dict[str, FactView] = {
+        **{f"event-{e.id}": e for e in view.events},
+        **{f"decision-{d.id}": d for d in view.decisions},
+        **{f"statement-{s.id}": s for s in view.statements},
+    }
+    return found[item.anchor]
 
 
-def _said(
-    fact: Statement, project: Project, titles: dict[str, list[str]], briefing_id: str
-) -> Said:
-    speaker = None
-    if fact.speaker and fact.speaker in project.actors:
-        name = project.actors[fact.speaker].name
-        speaker = Person(fact.speaker, name, tuple(titles.get(fact.speaker, [])))
-    words = f"“{fact.text.strip()}”" if fact.kind == "quote" else fact.text.strip()
-    attribution = None if speaker else (fact.attribution or "an unnamed speaker")
-    is_quote = fact.kind == "quote"
-    verified = project.quote_status.get((briefing_id, fact.id)) == "verified"
-    return Said(speaker, attribution, fact.medium, words, is_quote, is_quote and not verified)
+def _people(fact: FactView) -> tuple[ActorView, ...]:
+    if isinstance(fact, EventView):
+        return fact.actors
+    if isinstance(fact, DecisionView):
+        return (fact.actor,)
+    return (fact.speaker,) if fact.speaker else ()
 
 
-def _fact_html(fact: Event | Decision | Statement, project: Project) -> Markup:
-    if isinstance(fact, Event):
-        where = (
-            Markup(' <span class="muted">({})</span>').format(fact.location)
-            if fact.location
-            else ""
-        )
-        head = Markup('<p class="fact__title">{}{}</p>').format(fact.title, where)
-        return head + (plain_html(fact.text) if fact.text else Markup(""))
-    if isinstance(fact, Decision):
-        status = Markup('<p class="muted">Status: {}, as of {}.</p>').format(
-            STATUS_LABELS[fact.status], format_date(fact.status_as_of)
-        )
-        return plain_html(fact.text) + status
-    return Markup("")  # statements are laid out by the template, from ItemView.said
+def _text(item: Item) -> Markup | None:
+    fact = item.fact
+    if isinstance(fact, Statement) or not fact.text:
+        return None
+    return plain_html(fact.text)
 
 
-def item_view(item: Item, project: Project) -> ItemView:
-    """The printed form of one collected fact."""
-    people = tuple(
-        Person(a, project.actors[a].name, tuple(item.titles.get(a, [])))
-        for a in actors_of(item)
-        if a in project.actors
-    )
+def item_view(item: Item, view: BriefingView) -> ItemView:
+    """The printed form of one collected fact; ``view`` is the render view of its briefing."""
+    fact = _fact_view(item, view)
     return ItemView(
         item.kind,
         KIND_LABELS[item.kind],
         item.anchor,
-        date_html(item.date),
+        DateView(fact.date, html_datetime(item.date)),
         item.briefing,
-        _fact_html(item.fact, project),
-        people,
-        item.titles,
-        _said(item.fact, project, item.titles, item.briefing.id)
-        if isinstance(item.fact, Statement)
-        else None,
+        fact,
+        _text(item),
+        _people(fact),
     )
 
 
@@ -199,15 +162,6 @@ class RoleView:
     title: str
     organization: Actor | None
     span: str
-
-
-@dataclass(frozen=True)
-class OtherName:
-    """A name in another script, with its language and direction."""
-
-    name: str
-    lang: str
-    dir: str
 
 
 def _when(value: EdtfDate) -> str:
@@ -235,11 +189,6 @@ def role_views(actor: Actor, project: Project) -> list[RoleView]:
         RoleView(r.title, project.actors.get(r.organization or ""), role_span(r.from_, r.to))
         for r in ordered
     ]
-
-
-def other_names(actor: Actor) -> list[OtherName]:
-    """The actor's names in other scripts, each with its writing direction."""
-    return [OtherName(o.name, o.lang, script_direction(o.lang)) for o in actor.other_names]
 
 
 @dataclass(frozen=True)
