@@ -91,12 +91,12 @@ def make_project(case: Case, base: Path, target: Path) -> None:
         path.write_text(text.replace(change["old"], change["new"], 1), encoding="utf-8")
     for relative in case.remove:
         (target / relative).unlink()
-    for relative, size in case.pad.items():
+    for padded, size in case.pad.items():
         # Large files are made here rather than stored: a comment line repeated up to `size`.
-        path = target / relative
-        text = path.read_bytes()
+        grown = target / padded
+        data = grown.read_bytes()
         filler = b"# padding to make the file too large\n"
-        path.write_bytes(text + filler * ((size - len(text)) // len(filler) + 1))
+        grown.write_bytes(data + filler * ((size - len(data)) // len(filler) + 1))
 
 
 def _rewrite(case: Case, stdout: str, exit_code: int) -> None:
