@@ -89,8 +89,8 @@ def make_project(case: Case, base: Path, target: Path) -> None:
         text = path.read_text(encoding="utf-8")
         assert change["old"] in text, f"{case.name}: edit target not found in {path}"
         path.write_text(text.replace(change["old"], change["new"], 1), encoding="utf-8")
-    for relative in case.remove:
-        (target / relative).unlink()
+    for removed in case.remove:
+        (target / removed).unlink()
     for padded, size in case.pad.items():
         # Large files are made here rather than stored: a comment line repeated up to `size`.
         grown = target / padded
