@@ -41,7 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.diagnostics import Report
-from briefgen.editions import FILE_NAMES, FORMATS, BuildError, render_briefing
+from briefgen.editions import FILE_NAMES, FORMATS, render_briefing
+from briefgen.errors import BuildError, UsageError
 from briefgen.load.confine import (
     TEMP_CHARACTERS,
     TEMP_NAME_LENGTH,
@@ -62,11 +63,12 @@ KEY_FILE = ".briefgen-key"
 MAX_OUTPUT_BYTES = 1024 * 1024 * 1024
 
 
-class UnknownBriefingError(Exception):
+class UnknownBriefingError(UsageError):
     """``--only`` named an id that is not a briefing of the project."""
 
-    def __init__(self, briefing_id: str) -> None:
-        super().__init__(briefing_id)
+    def __init__(self, briefing_id: str, project: Project) -> None:
+        known = ", ".join(sorted(project.briefings))
+        super().__init__(f"no briefing '{briefing_id}' in {project.root} (briefings: {known})")
         self.briefing_id = briefing_id
 
 
@@ -290,7 +292,7 @@ def select_briefings(project: Project, only: Iterable[str]) -> list[str]:
     wanted = list(dict.fromkeys(only))
     for briefing_id in wanted:
         if briefing_id not in project.briefings:
-            raise UnknownBriefingError(briefing_id)
+            raise UnknownBriefingError(briefing_id, project)
     return wanted or sorted(project.briefings)
 
 

@@ -1,6 +1,6 @@
 """Command line: one module per command; heavy libraries are imported only where needed.
 
-Exit codes (also in README.md and docs/cli.md):
+Exit codes (documented in :mod:`briefgen.errors`, also in README.md and docs/cli.md):
 0 success · 1 the content has errors (or warnings under --strict) or a build failed ·
 2 wrong usage or no project found · 3 internal error (a bug in briefgen) · 130 interrupted.
 """
@@ -22,7 +22,7 @@ from briefgen.cli import (
     sources_cmd,
     validate_cmd,
 )
-from briefgen.cli.errors import run_guarded
+from briefgen.cli.errors import Invocation, run_guarded
 
 HELP = """Validated, sourced briefing notes from hand-curated YAML facts.
 
@@ -40,8 +40,11 @@ Exit codes: 0 ok, 1 content errors, 2 usage, 3 internal error, 130 interrupted.
 
 @click.group(help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="briefgen")
-def cli() -> None:
-    """Root command group."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Root command group: records which command runs, to name it in an error line."""
+    if isinstance(ctx.obj, Invocation):
+        ctx.obj.command = ctx.invoked_subcommand
 
 
 cli.add_command(init_cmd.init)

@@ -16,7 +16,7 @@ from briefgen.cli.common import (
     resolve_project,
     summary_line,
 )
-from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK, UserError
+from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
 
 ALL_FORMATS = ("pdf", "html", "md")
 # A progress bar only helps when there is something to wait for.
@@ -212,7 +212,7 @@ def build(
     render, 2 usage or no project found, 3 internal error.
     """
     # Imported here so that other commands (validate) never load the renderers.
-    from briefgen.build import BuildOptions, UnknownBriefingError
+    from briefgen.build import BuildOptions
     from briefgen.build import build as run_build
 
     chosen = parse_formats(formats)
@@ -222,10 +222,8 @@ def build(
     started = time.perf_counter()
     bar = _ProgressBar(quiet)
     try:
+        # An --only id that is not a briefing is an UnknownBriefingError, a usage error (exit 2).
         result = run_build(root, options, bar.advance, bar.start)
-    except UnknownBriefingError as exc:
-        known = ", ".join(sorted(p.stem for p in (root / "content" / "briefings").glob("*.yaml")))
-        raise UserError(f"no briefing '{exc.briefing_id}' in {root} (briefings: {known})") from None
     finally:
         bar.close()
     print_diagnostics(result.report, "text", strict=strict, verbose=verbose)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from briefgen.cli.common import notes_summary, print_diagnostics, resolve_project, summary_line
-from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK, UserError
+from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
 
 if TYPE_CHECKING:
     from briefgen.model import Project
@@ -70,33 +70,16 @@ def publish(
 def _build_and_write(
     project: Project, target: Path, *, pdf: bool, quiet: bool, notes: str, chosen: bool
 ) -> int:
-    from briefgen.site.publish import (
-        OutputLinkError,
-        SiteBuildError,
-        SiteOutputError,
-        build_site,
-        write_site,
-    )
+    from briefgen.site.publish import build_site, write_site
 
     def progress(message: str) -> None:
         if not quiet:
             click.echo(f"  {message}", err=True)
 
-    try:
-        site = build_site(project, pdf=pdf, progress=progress)
-        write_site(site.files, target, root=project.root)
-    except OutputLinkError as exc:
-        click.echo(f"briefgen publish: {exc}; nothing written", err=True)
-        return EXIT_CONTENT
-    except SiteOutputError as exc:
-        if chosen:  # --out names a folder that is not a site: the user's choice to change
-            raise UserError(str(exc)) from None
-        # The project's own output/site is in the way, like an unwritable build folder.
-        click.echo(f"briefgen publish: {exc}; nothing written", err=True)
-        return EXIT_CONTENT
-    except SiteBuildError as exc:
-        click.echo(f"briefgen publish: {exc}; the previous site is unchanged", err=True)
-        return EXIT_CONTENT
+    # A page or edition that cannot be made (SiteBuildError), or a folder in the way
+    # (SiteOutputError), travels up to run_guarded: exit 1, or 2 when --out chose the folder.
+    site = build_site(project, pdf=pdf, progress=progress)
+    write_site(site.files, target, root=project.root, chosen=chosen)
     for item in site.withheld:
         click.echo(f"withheld {item.briefing_id}: {item.reason}", err=True)
     if not quiet:

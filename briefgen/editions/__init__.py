@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from briefgen.errors import BuildError
 from briefgen.model import Project
 from briefgen.model.facts import iter_markdown
 
@@ -20,10 +21,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("pdf", "html", "md")
 FILE_NAMES = {"pdf": "briefing.pdf", "html": "briefing.html", "md": "briefing.md"}
-
-
-class BuildError(Exception):
-    """One briefing could not be rendered or written; the message is for the user."""
 
 
 def render_briefing(project: Project, briefing_id: str, formats: Sequence[str]) -> dict[str, bytes]:

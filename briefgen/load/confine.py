@@ -25,6 +25,8 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path, PurePath, PurePosixPath
 
+from briefgen.errors import ConfineError as ConfineError  # importable from here too
+
 # Flags for opening a file to read: never follow a link in the last component, never block on
 # a FIFO (it is refused once fstat says what it is), never leak into a child process.
 _READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
@@ -34,15 +36,6 @@ _CHUNK = 1 << 16
 # files and folders look the same as before (and stale ones of older versions are recognised).
 TEMP_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 TEMP_NAME_LENGTH = 8
-
-
-class ConfineError(Exception):
-    """A project path that briefgen will not use; ``message`` and ``hint`` are for the user."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 class LinkOutsideError(ConfineError):

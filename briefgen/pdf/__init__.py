@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
+from briefgen.errors import PdfError
 from briefgen.load.project_files import TEMPLATES_DIR
 from briefgen.model import Project, Tlp
 from briefgen.render import make_environment, render_html
@@ -44,7 +45,7 @@ with warnings.catch_warnings():
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-from briefgen.pdf.css_urls import CssURLError, StylesheetChecker
+from briefgen.pdf.css_urls import StylesheetChecker
 from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher
 
 # Tagged PDF (PDF/UA-1): a structure tree, reading order and the document language for screen
@@ -60,10 +61,6 @@ HARFBUZZ_NOTE = (
     "note: the system library libharfbuzz-subset0 is missing, so PDFs take about 3x longer "
     "(WeasyPrint falls back to fontTools); install it, e.g. apt-get install libharfbuzz-subset0"
 )
-
-
-class PdfError(Exception):
-    """The PDF could not be made; the message says why (a blocked URL, a WeasyPrint error)."""
 
 
 def harfbuzz_subset_missing() -> bool:
@@ -123,10 +120,7 @@ def stylesheets(project: Project, env: jinja2.Environment, marking: Tlp) -> list
     ]
     parsed = []
     for text, filename in sources:
-        try:
-            checker.check(text, _shown_name(project, filename), base)
-        except CssURLError as exc:
-            raise PdfError(str(exc)) from None
+        checker.check(text, _shown_name(project, filename), base)  # a CssURLError is a PdfError
         parsed.append(_parsed_css(text, base, fetcher))
     return parsed
 

@@ -30,6 +30,7 @@ from urllib.parse import urljoin
 import tinycss2  # type: ignore[import-untyped]  # (WeasyPrint's tokenizer; untyped)
 from weasyprint.urls import iri_to_uri, url_is_absolute
 
+from briefgen.errors import PdfError
 from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher
 
 # Deeper @import chains than this are refused (a template pack needs one or two levels).
@@ -38,7 +39,7 @@ _IMAGE_SET = frozenset({"image-set", "-webkit-image-set"})
 _URL_FUNCTIONS = frozenset({"url", "src"})
 
 
-class CssURLError(Exception):
+class CssURLError(PdfError):
     """A URL in a stylesheet may not be fetched; the message starts with ``FILE:LINE:COL:``."""
 
 

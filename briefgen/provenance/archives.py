@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from briefgen.errors import ArchiveError as ArchiveError  # importable from here too
 from briefgen.load.confine import (
     ConfineError,
     FileTooLargeError,
@@ -32,16 +33,6 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 PDF_SUFFIXES = frozenset({".pdf"})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-class ArchiveError(Exception):
-    """An archive that cannot be used; ``field`` is the key of ``archive`` to point at."""
-
-    def __init__(self, message: str, hint: str | None = None, field: str = "path") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-        self.field = field
 
 
 class ArchiveMissingError(ArchiveError):

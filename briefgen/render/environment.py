@@ -26,6 +26,7 @@ from jinja2 import pass_context
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
+from briefgen.errors import TemplateError as TemplateError  # importable from here too
 from briefgen.load.project_files import TEMPLATES_DIR
 from briefgen.model import Project
 from briefgen.model.dates import EdtfDate, format_date
@@ -36,10 +37,6 @@ from briefgen.render.narrative import citation_group_html
 _TEMPLATE_SUFFIXES = (".html", ".md", ".css", ".txt", ".xml", ".j2")
 # A template (or stylesheet) file is read whole into memory: no template needs more.
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
-
-
-class TemplateError(Exception):
-    """A template could not be loaded or rendered; the message names the file and line."""
 
 
 def builtin_templates_dir() -> Path:

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.editions import FILE_NAMES, BuildError, render_briefing
+from briefgen.editions import FILE_NAMES, render_briefing
+from briefgen.errors import BuildError, OutputError, UsageError
 from briefgen.load.confine import (
     TEMP_CHARACTERS,
     TEMP_NAME_LENGTH,
@@ -32,16 +33,22 @@ OUTPUT_DIR = "output"  # the project's output folder (as briefgen.build.OUTPUT_D
 Progress = Callable[[str], None]
 
 
-class SiteOutputError(Exception):
-    """The output folder cannot be (re)written: the message says why."""
+class SiteOutputError(OutputError):
+    """The site's folder cannot be (re)written: the message says why."""
 
 
 class OutputLinkError(SiteOutputError):
     """A symbolic link below the project where the site would be written: refused."""
 
 
-class SiteBuildError(Exception):
+class ChosenFolderError(SiteOutputError, UsageError):
+    """The folder the user named (``--out``) is not one briefgen may replace: theirs to change."""
+
+
+class SiteBuildError(BuildError):
     """A page or edition could not be made (a template error, a failed PDF)."""
+
+    consequence = "the previous site is unchanged"
 
 
 @dataclass(frozen=True)
@@ -114,18 +121,18 @@ def build_site(
     return SiteBuild(dict(sorted(files.items())), released)
 
 
-def _check_replaceable(out: Path, base: Path) -> None:
+def _check_replaceable(out: Path, base: Path, refusal: type[SiteOutputError]) -> None:
     # lstat throughout: a marker that is a link does not make a folder a site briefgen wrote.
     if not os.path.lexists(out):
         return
     if not stat.S_ISDIR(out.lstat().st_mode):
-        raise SiteOutputError(f"{_shown(out, base)} exists and is not a folder")
+        raise refusal(f"{_shown(out, base)} exists and is not a folder")
     for marker in SITE_MARKERS:
         link = first_link(out, out / marker)
         if link is not None:
             raise OutputLinkError(link_refusal(link, base))
     if any(out.iterdir()) and not all((out / marker).is_file() for marker in SITE_MARKERS):
-        raise SiteOutputError(
+        raise refusal(
             f"{_shown(out, base)} is not empty and does not look like a site briefgen wrote; "
             "choose another --out folder (briefgen replaces the whole folder)"
         )
@@ -166,7 +173,9 @@ def _site_folder(out: Path, root: Path | None) -> tuple[Path, Path]:
     return base, absolute
 
 
-def write_site(files: dict[str, bytes], out: Path, *, root: Path | None = None) -> None:
+def write_site(
+    files: dict[str, bytes], out: Path, *, root: Path | None = None, chosen: bool = False
+) -> None:
     """Write ``files`` as the folder ``out``, replacing its previous content all at once.
 
     Everything is written into a new folder beside ``out`` first; only when that succeeded is
@@ -174,15 +183,20 @@ def write_site(files: dict[str, bytes], out: Path, *, root: Path | None = None) 
     from ``out`` when not given), is where the check for links starts: briefgen writes,
     renames and deletes nothing outside the output folder, whatever links are in the way. The
     stale folders of an interrupted publish are removed first.
+
+    Raises :class:`SiteOutputError` when ``out`` cannot be replaced (:class:`OutputLinkError`
+    for a link in the way). When the folder was ``chosen`` by the user (``--out``), one that
+    cannot be replaced is a :class:`ChosenFolderError`, a usage error: theirs to change.
     """
+    refusal = ChosenFolderError if chosen else SiteOutputError
     base, out = _site_folder(out, root)
     try:
         parent_fd = open_folder(base, out.parent.relative_to(base).parts, create=True)
     except OSError as exc:
-        raise SiteOutputError(f"cannot write {out.parent}: {exc.strerror or exc}") from None
+        raise refusal(f"cannot write {out.parent}: {exc.strerror or exc}") from None
     try:
         _remove_stale(parent_fd, out.name)
-        _check_replaceable(out, base)
+        _check_replaceable(out, base, refusal)
         staging = make_temp_folder(parent_fd, f".{out.name}.new-")
         try:
             _write_tree(parent_fd, staging, files)
