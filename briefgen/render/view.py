@@ -296,10 +296,7 @@ class _Builder:
         titles = tuple(titles_on(actor, on, self.project.actors, role)) if on else ()
         if role and not titles:
             titles = (role,)  # as the author wrote it; validation has already judged it
-        others = tuple(
-            OtherNameView(o.name, o.lang, script_direction(o.lang)) for o in actor.other_names
-        )
-        return ActorView(actor.id, actor.name, actor.kind, titles, others)
+        return ActorView(actor.id, actor.name, actor.kind, titles, other_name_views(actor))
 
 
 def _key_points(b: _Builder) -> tuple[KeyPointView, ...]:

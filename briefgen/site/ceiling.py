@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from briefgen.model import Briefing, Project, Tlp, briefing_references
-from briefgen.model.references import named_in
 
 
 @dataclass(frozen=True)
@@ -69,12 +68,3 @@ def apply_ceiling(project: Project, ceiling: Tlp | None = None) -> CeilingResult
         quote_status={k: v for k, v in project.quote_status.items() if k[0] in kept},
     )
     return CeilingResult(filtered, tuple(withheld))
-
-
-def briefing_source_ids(briefing: Briefing) -> set[str]:
-    """Ids of the sources one briefing names itself: citations, their ``via`` and inline [@id]s.
-
-    Kept for ``site/collect.py``, which lists a source's citing briefings; the definition is
-    :func:`briefgen.model.references.named_in`.
-    """
-    return set(named_in(briefing).sources)

@@ -8,7 +8,7 @@ from typing import Literal
 from briefgen.model import Actor, Briefing, Project, Tlp
 from briefgen.model.briefings import Decision, Event, Statement
 from briefgen.model.dates import EdtfDate
-from briefgen.site.ceiling import briefing_source_ids
+from briefgen.model.references import named_in
 
 ItemKind = Literal["event", "decision", "statement"]
 _KIND_ORDER = {"event": 0, "decision": 1, "statement": 2}
@@ -101,7 +101,7 @@ def sources_by_briefing(project: Project) -> dict[str, list[str]]:
     """Source id -> ids of the published briefings that cite it (directly or via a relay)."""
     found: dict[str, list[str]] = {source_id: [] for source_id in project.sources}
     for briefing_id in sorted(project.briefings):
-        for source_id in sorted(briefing_source_ids(project.briefings[briefing_id])):
+        for source_id in sorted(named_in(project.briefings[briefing_id]).sources):
             if source_id in found:
                 found[source_id].append(briefing_id)
     return found
