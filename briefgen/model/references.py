@@ -26,9 +26,9 @@ field of the models is either there or an entry's own ``id``).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -36,6 +36,9 @@ from briefgen.model.actors import Actor
 from briefgen.model.briefings import Briefing
 from briefgen.model.common import INLINE_CITATION
 from briefgen.model.sources import Source
+
+if TYPE_CHECKING:
+    from briefgen.model import Project
 
 ReferenceKind = Literal["actor", "source", "event"]
 
@@ -84,6 +87,26 @@ def briefing_references(
         actors=frozenset(ref for kind, ref in reached if kind == "actor" and ref in actors),
         sources=frozenset(ref for kind, ref in reached if kind == "source" and ref in sources),
         events=frozenset(ref for kind, ref in named if kind == "event" and ref in own_events),
+    )
+
+
+def scoped_to(project: Project, briefing_ids: Iterable[str]) -> Project:
+    """``project`` cut down to ``briefing_ids`` and exactly what they refer to.
+
+    The one cut behind the publish ceiling (the released briefings) and behind what a template
+    rendering one briefing may see (that briefing alone): so an output depends on nothing
+    outside its references, and the build key over those references is complete.
+    """
+    kept = {i: project.briefings[i] for i in sorted(briefing_ids)}
+    found = [briefing_references(b, project.actors, project.sources) for b in kept.values()]
+    actor_ids = frozenset[str]().union(*(r.actors for r in found))
+    source_ids = frozenset[str]().union(*(r.sources for r in found))
+    return replace(
+        project,
+        briefings=kept,
+        actors={k: v for k, v in project.actors.items() if k in actor_ids},
+        sources={k: v for k, v in project.sources.items() if k in source_ids},
+        quote_status={k: v for k, v in project.quote_status.items() if k[0] in kept},
     )
 
 

@@ -11,7 +11,8 @@ Public API (stable; the static site builds on it):
 - :func:`render_markdown` — the Markdown edition.
 - :func:`stylesheet` — the briefing CSS (``briefing.css``, overridable by the project).
 
-Templates receive ``view`` (the :class:`BriefingView`) and ``project``. The PDF edition is in
+Templates receive ``view`` (the :class:`BriefingView`) and ``project``, cut down to the one
+briefing and what it refers to (:func:`briefgen.model.references.scoped_to`). The PDF edition is in
 :mod:`briefgen.pdf`. Every function is a pure function of its arguments.
 """
 
@@ -22,6 +23,7 @@ import re
 import jinja2
 
 from briefgen.model import Project
+from briefgen.model.references import scoped_to
 from briefgen.render.environment import TemplateError, make_environment, render_template
 from briefgen.render.narrative import join_adjacent_citations
 from briefgen.render.sources import EndnoteView
@@ -49,6 +51,12 @@ def _env(project: Project, env: jinja2.Environment | None) -> jinja2.Environment
     return env if env is not None else make_environment(project.root)
 
 
+def _seen_by_templates(project: Project, briefing_id: str) -> Project:
+    # A template rendering one briefing sees that briefing and what it refers to, nothing
+    # else: its output then depends only on what the build key digests.
+    return scoped_to(project, (briefing_id,))
+
+
 def stylesheet(env: jinja2.Environment) -> str:
     """The briefing CSS (screen, phone and print) of the environment's project, as written."""
     assert env.loader is not None
@@ -67,7 +75,12 @@ def render_body(
 ) -> str:
     """The briefing body as an HTML fragment (an ``<article>``), for embedding in a page."""
     view = view or build_view(project, briefing_id)
-    html = render_template(_env(project, env), BODY_TEMPLATE, view=view, project=project)
+    html = render_template(
+        _env(project, env),
+        BODY_TEMPLATE,
+        view=view,
+        project=_seen_by_templates(project, briefing_id),
+    )
     return join_adjacent_citations(html)
 
 
@@ -90,7 +103,13 @@ def render_html(
     view = view or build_view(project, briefing_id)
     css = stylesheet(env) if embed_css and not css_href else None
     html = render_template(
-        env, PAGE_TEMPLATE, view=view, project=project, css=css, css_href=css_href, contents=True
+        env,
+        PAGE_TEMPLATE,
+        view=view,
+        project=_seen_by_templates(project, briefing_id),
+        css=css,
+        css_href=css_href,
+        contents=True,
     )
     return join_adjacent_citations(html)
 
@@ -104,7 +123,12 @@ def render_markdown(
 ) -> str:
     """The Markdown edition of the briefing (same endnote numbers as HTML and PDF)."""
     view = view or build_view(project, briefing_id)
-    text = render_template(_env(project, env), MARKDOWN_TEMPLATE, view=view, project=project)
+    text = render_template(
+        _env(project, env),
+        MARKDOWN_TEMPLATE,
+        view=view,
+        project=_seen_by_templates(project, briefing_id),
+    )
     # Templates stay readable with generous blank lines; the edition gets at most one.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 

@@ -8,9 +8,10 @@ simply not in the input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from briefgen.model import Briefing, Project, Tlp, briefing_references
+from briefgen.model import Briefing, Project, Tlp
+from briefgen.model.references import scoped_to
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def apply_ceiling(project: Project, ceiling: Tlp | None = None) -> CeilingResult
     """The project restricted to briefings at or below ``ceiling`` (default: the project's).
 
     Actors and sources survive only when a released briefing refers to them, as
-    :func:`briefgen.model.references.briefing_references` defines it (directly, through a
+    :func:`briefgen.model.references.scoped_to` cuts it (directly, through a
     source's ``cites`` chain, or as the organisation of a kept actor's role).
     """
     limit = ceiling or project.settings.publish_ceiling
@@ -56,15 +57,6 @@ def apply_ceiling(project: Project, ceiling: Tlp | None = None) -> CeilingResult
             kept[briefing_id] = briefing
         else:
             withheld.append(Withheld(briefing_id, briefing.marking, limit))
-    # Exactly what the released briefings refer to: the definition the build key uses too.
-    references = [briefing_references(b, project.actors, project.sources) for b in kept.values()]
-    actor_ids = frozenset[str]().union(*(r.actors for r in references))
-    source_ids = frozenset[str]().union(*(r.sources for r in references))
-    filtered = replace(
-        project,
-        briefings=kept,
-        actors={k: v for k, v in project.actors.items() if k in actor_ids},
-        sources={k: v for k, v in project.sources.items() if k in source_ids},
-        quote_status={k: v for k, v in project.quote_status.items() if k[0] in kept},
-    )
+    # Exactly what the released briefings refer to: the cut the build key rests on too.
+    filtered = scoped_to(project, kept)
     return CeilingResult(filtered, tuple(withheld))
