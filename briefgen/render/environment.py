@@ -40,8 +40,22 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 
 def builtin_templates_dir() -> Path:
-    """Folder of the templates and CSS shipped inside the package."""
-    return Path(__file__).resolve().parent.parent / "templates"
+    """Folder of the built-in templates and CSS.
+
+    They live in the repository's top-level ``templates/`` and the wheel maps that folder into
+    the package (``[tool.setuptools.package-dir]`` in ``pyproject.toml``), so an installed
+    briefgen has them at ``briefgen/templates/`` inside site-packages: that place is looked at
+    first. An editable install and a run from the source tree (``PYTHONPATH=<repo>``) import
+    the package from the repository's ``briefgen/``, which holds no templates: for them it is
+    the top-level ``templates/`` beside it. ``briefing.html`` marks the folder, so a stray
+    empty ``briefgen/templates/`` left in a checkout is not taken for it.
+    """
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "templates"
+    if (installed / "briefing.html").is_file():
+        return installed
+    beside = package.parent / "templates"
+    return beside if (beside / "briefing.html").is_file() else installed
 
 
 class ConfinedLoader(jinja2.FileSystemLoader):
