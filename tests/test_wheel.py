@@ -1,14 +1,22 @@
-"""The installed wheel works outside the source tree: templates and scaffold ship inside it."""
+"""The installed wheel works outside the source tree: templates and scaffold ship inside it.
+
+The built-in templates live in the repository's top-level ``templates/``; the wheel maps them
+into the package as ``briefgen/templates/`` (``pyproject.toml``), where an installed briefgen
+looks for them first.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +78,94 @@ def test_build_and_publish_from_the_wheel(wheel_site: Path, tmp_path: Path) -> N
     assert published.returncode == 0, published.stdout + published.stderr
     assert (project / "output/site/index.html").is_file()
     assert (project / ".github/workflows/publish.yml").is_file()
+
+
+def _files_under(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def test_the_wheel_holds_every_module_of_the_source_tree(wheel_file: Path) -> None:
+    # pyproject.toml lists the packages by name (package-dir maps briefgen.templates): a new
+    # package folder missing from that list would be left out of the wheel.
+    with zipfile.ZipFile(wheel_file) as archive:
+        names = set(archive.namelist())
+    modules = {
+        f"briefgen/{name}" for name in _files_under(REPO / "briefgen") if name.endswith(".py")
+    }
+    assert modules - names == set()
+
+
+@pytest.fixture(scope="module")
+def wheel_venv(wheel_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtual environment with the wheel installed by pip (no editable install in it).
+
+    Dependencies come from this interpreter's site-packages through a ``.pth`` line, which adds
+    the folder only: its own ``.pth`` files (the editable install's finder) are not run.
+    """
+    venv = tmp_path_factory.mktemp("wheel-venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    scheme = {"base": str(venv), "platbase": str(venv)}
+    purelib = Path(sysconfig.get_path("purelib", vars=scheme))
+    (purelib / "dependencies.pth").write_text(
+        sysconfig.get_path("purelib") + "\n", encoding="utf-8"
+    )
+    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q"]
+    subprocess.run(
+        [*install, "--no-deps", "--no-index", str(wheel_file)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return venv
+
+
+def _venv_run(venv: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    return subprocess.run(
+        [str(venv / "bin" / args[0]), *args[1:]],
+        cwd=cwd,
+        env={**env, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_the_installed_wheel_carries_the_top_level_templates(wheel_venv: Path) -> None:
+    code = (
+        "import sys, briefgen.render.environment as e\n"
+        "sys.stdout.write(e.__file__ + '\\n' + str(e.builtin_templates_dir()))"
+    )
+    found = _venv_run(wheel_venv, wheel_venv, "python", "-c", code)
+    assert found.returncode == 0, found.stderr
+    module, templates = (Path(line) for line in found.stdout.splitlines())
+    package = module.parent.parent
+    assert package.is_relative_to(wheel_venv), "briefgen was imported from outside the venv"
+    assert templates == package / "templates"
+    # The same files at the same paths, byte for byte, and nothing else.
+    expected = _files_under(REPO / "templates")
+    assert "site/macros.html" in expected
+    assert _files_under(templates) == expected
+
+
+def test_build_from_the_installed_wheel_outside_the_repository(
+    wheel_venv: Path, tmp_path: Path
+) -> None:
+    assert not tmp_path.resolve().is_relative_to(REPO)
+    created = _venv_run(wheel_venv, tmp_path, "briefgen", "init", "desk")
+    assert created.returncode == 0, created.stdout + created.stderr
+    project = tmp_path / "desk"
+    assert not (project / "templates").exists()  # every template comes from the package
+    built = _venv_run(wheel_venv, project, "briefgen", "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+    for name in ("briefing.pdf", "briefing.html", "briefing.md"):
+        assert (project / "output/example" / name).stat().st_size > 0
+    css = (REPO / "templates/briefing.css").read_text(encoding="utf-8")
+    page = (project / "output/example/briefing.html").read_text(encoding="utf-8")
+    assert css in page

@@ -17,7 +17,7 @@ from briefgen.validate import validate_project
 from tests.nu_checker import VNU_JAR, nu_errors
 from tests.site.conftest import FIXTURE, html_pages
 
-# Errors that come from the renderer's briefing body (briefgen/templates/briefing/body.html),
+# Errors that come from the renderer's briefing body (templates/briefing/body.html),
 # not from the site. Remove each entry as soon as the renderer is fixed; nothing else is
 # tolerated.
 KNOWN_RENDERER_ERRORS: tuple[str, ...] = ()

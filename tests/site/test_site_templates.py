@@ -1,7 +1,7 @@
 """The site's HTML lives in its templates, so a project's ``templates/`` can change every tag.
 
 Python under ``briefgen/site/`` hands the templates data; the tags are in
-``briefgen/templates/site/`` (the shared pieces in ``site/macros.html``), which a project
+``templates/site/`` (the shared pieces in ``site/macros.html``), which a project
 replaces file by file.
 """
 
