@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
+from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from briefgen.model.common import INLINE_CITATION
@@ -47,6 +50,18 @@ _ADJACENT_GROUPS = re.compile(f"(?:{_GROUP}){{2,}}")
 _GROUP_NUMBER = re.compile(r'href="#note-(\d+)"')
 # Something that an HTML-aware Markdown viewer would take as a tag or comment.
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+# What a browser ignores in a URL before reading its scheme (WHATWG URL standard): C0 controls
+# and spaces at the start, tabs and line breaks anywhere.
+_URL_LEADING_IGNORED = re.compile(r"^[\x00-\x20]+")
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+# The tags pure Markdown produces in python-markdown and CommonMark, apart from links and
+# images. Any other tag in their HTML means raw HTML got through.
+_MARKDOWN_TAGS = {
+    "p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+}  # fmt: skip
+# Python-markdown's stand-in for '&' in the attributes it obfuscates (autolinked e-mail).
+_PY_MARKDOWN_AMP = "\x02amp\x03"
 
 
 class MarkdownTooDeepError(ValueError):
@@ -77,17 +92,23 @@ class CitationNumbers:
 
 
 class _UnsafeLinksAsText(Treeprocessor):
-    """A link to anything but http(s) or mailto becomes its text (a ``<span>``).
+    """A link to anything but http(s) or mailto becomes its text (a ``<span>``); an image
+    becomes ``(image: its alt text)``, whatever syntax wrote it.
 
     The sanitiser would drop such an ``href`` anyway, but leave an ``<a rel=…>`` without one,
-    which is invalid HTML; here the link goes before the sanitiser sees it.
+    which is invalid HTML; here the link goes before the sanitiser sees it. It would drop an
+    image silently; this way the HTML edition says what the Markdown edition says.
     """
 
     def run(self, root: Element) -> None:
         for link in root.iter("a"):
-            if not _SAFE_HREF.match(link.get("href", "")):
+            if not is_safe_href(link.get("href", "")):
                 link.tag = "span"
                 link.attrib.clear()
+        for image in root.iter("img"):
+            image.text = f"(image: {image.get('alt', '')})"
+            image.tag = "span"
+            image.attrib.clear()
 
 
 def _markdown_engine() -> markdown.Markdown:
@@ -173,18 +194,123 @@ def _citation_run_html(run: str, numbers: CitationNumbers) -> str:
 
 
 def to_markdown(text: str, numbers: CitationNumbers) -> str:
-    """The field as Markdown for the Markdown edition: ``[@id]`` as ``[n]``, no raw HTML."""
+    """The field as Markdown for the Markdown edition: ``[@id]`` as ``[n]``, nothing live.
+
+    The regular expressions below keep the usual cases readable (an image becomes
+    ``(image: alt)``, an unsafe link its text); they do not parse Markdown, so they are not
+    what makes the result safe. :func:`markdown_is_inert` is: it reads the result as
+    python-markdown and a CommonMark parser do, and a field that still holds an image, a link
+    to anything but http(s) or mailto, a reference definition or raw HTML is printed as plain
+    escaped text instead (its formatting is lost, its words are kept).
+    """
     # Images are never shown (they would be fetched from wherever they point).
-    text = _IMAGE.sub(lambda m: f"(image: {m[1]})", text)
-    text = _UNSAFE_INLINE_LINK.sub(lambda m: m[1], text)
-    text = _UNSAFE_REF_DEF.sub("", text)
-    text = _TAG_START.sub("&lt;", text)
+    shown = _IMAGE.sub(lambda m: f"(image: {m[1]})", text)
+    shown = _UNSAFE_INLINE_LINK.sub(lambda m: m[1], shown)
+    shown = _UNSAFE_REF_DEF.sub("", shown)
+    shown = _TAG_START.sub("&lt;", shown)
 
     def replace(match: re.Match[str]) -> str:
         number = numbers.numbers.get(match[1])
         return f"[{number}]" if number else match[0]
 
-    return INLINE_CITATION.sub(replace, text).strip()
+    candidate = INLINE_CITATION.sub(replace, shown).strip()
+    if markdown_is_inert(candidate):
+        return candidate
+    return _as_plain_text(text, numbers)
+
+
+def _as_plain_text(text: str, numbers: CitationNumbers) -> str:
+    """The field as escaped text, with its known inline citations as ``[n]`` markers.
+
+    Escaped text has no ``[`` and no ``<`` left, so no parser can read a link, an image, a
+    reference definition or a tag in it; a marker is a bare number in brackets.
+    """
+    parts: list[str] = []
+    position = 0
+    for match in INLINE_CITATION.finditer(text):
+        number = numbers.numbers.get(match[1])
+        if number:
+            parts += [escape_markdown_text(text[position : match.start()]), f"[{number}]"]
+            position = match.end()
+    parts.append(escape_markdown_text(text[position:]))
+    return "".join(parts).strip()
+
+
+def is_safe_href(href: str) -> bool:
+    """True if a link target is http(s) or mailto as a browser reads it, encoded or not.
+
+    ``href`` is an attribute value after entity decoding. A browser ignores leading controls
+    and spaces and any tab or line break before it reads the scheme; a percent-encoded scheme
+    is checked decoded too, in case a viewer decodes it.
+    """
+    for url in (href, unquote(href)):
+        url = _URL_IGNORED.sub("", _URL_LEADING_IGNORED.sub("", url))
+        if not _SAFE_HREF.match(url):
+            return False
+    return True
+
+
+class _LiveMarkup(HTMLParser):
+    """Collects what is live in HTML: images, unsafe links, tags pure Markdown never makes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and is_safe_href(href.replace(_PY_MARKDOWN_AMP, "&")):
+            return
+        if tag not in _MARKDOWN_TAGS:
+            self.found.append(f"<{tag} {attrs}>")
+
+
+def _live_markup(html: str) -> list[str]:
+    parser = _LiveMarkup()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+class _CommonMark(MarkdownIt):
+    """CommonMark that links every target, so that the check sees what another viewer would."""
+
+    def __init__(self) -> None:
+        super().__init__("commonmark")
+
+    def validateLink(self, url: str) -> bool:  # noqa: N802 - markdown-it's name
+        return True
+
+
+def _flattened(text: str) -> str:
+    """``text`` with its code blocks and spans undone: each line unindented, no ` or ~.
+
+    A link inside code is harmless where it is, but the Markdown edition puts a field into a
+    list item (indented) or after a label, where an indented block or a fence may stop being
+    code; checking this form too makes the verdict hold in any of those places.
+    """
+    lines = (line.lstrip() for line in text.replace("`", "").replace("~", "").splitlines())
+    return "\n".join(lines)
+
+
+def markdown_is_inert(text: str) -> bool:
+    """True if neither python-markdown nor CommonMark reads anything live in ``text``.
+
+    Live is: an image, a link to anything but http(s) or mailto, raw HTML, or a reference
+    definition (definitions are global to a document: one field's would turn another field's
+    ``[1]`` or ``[text]`` into a link).
+    """
+    for variant in (text, _flattened(text)):
+        python_markdown = markdown.Markdown()
+        commonmark_env: dict[str, object] = {}
+        try:
+            html = python_markdown.convert(variant)
+        except RecursionError:
+            return False
+        html += _CommonMark().render(variant, commonmark_env)
+        if python_markdown.references or commonmark_env.get("references") or _live_markup(html):
+            return False
+    return True
 
 
 def escape_markdown_text(text: str) -> str:
