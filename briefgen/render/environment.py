@@ -13,8 +13,6 @@ size; the built-in templates use nothing the sandbox refuses, so one environment
 from __future__ import annotations
 
 import dataclasses
-import os
-import stat
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -27,6 +25,13 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from briefgen.errors import TemplateError as TemplateError  # importable from here too
+from briefgen.load.confine import (
+    ConfineError,
+    FileTooLargeError,
+    LinkOutsideError,
+    NotRegularFileError,
+    read_inside,
+)
 from briefgen.load.project_files import TEMPLATES_DIR
 from briefgen.model import Project
 from briefgen.model.dates import EdtfDate, format_date
@@ -61,10 +66,11 @@ def builtin_templates_dir() -> Path:
 class ConfinedLoader(jinja2.FileSystemLoader):
     """A file-system loader that refuses a template whose real path is outside its folder.
 
-    Links are followed before the check, so ``templates/briefing.md -> /etc/passwd`` is an
-    error instead of a copy of that file in the output. ``shown`` names the folder in messages
-    and in template file names (so errors print ``templates/briefing.html:3``); without it the
-    absolute path is used.
+    Templates are read like every project file (:func:`briefgen.load.confine.read_inside`): a
+    link leading out of the folder (``templates/briefing.md -> /etc/passwd``), a named pipe, a
+    device or a file over the size limit is an error, never a copy in the output. ``shown``
+    names the folder in messages and in template file names (so errors print
+    ``templates/briefing.html:3``); without it the absolute path is used.
     """
 
     def __init__(self, folder: Path, shown: str | None = None) -> None:
@@ -78,34 +84,52 @@ class ConfinedLoader(jinja2.FileSystemLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        """The template's text, after checking that its real path is inside the folder."""
-        path = self.folder.joinpath(*split_template_path(template))
-        # Checked before reading: a link could point at anything (a device that never ends).
-        if os.path.lexists(path) and not path.resolve().is_relative_to(self.folder):
-            raise TemplateError(
-                f"{self._name(template)} is a link to {path.resolve()}, outside "
-                f"{self.shown or self.folder}/; a template must be a file inside that folder "
-                "(replace the link with a copy of the file)"
-            )
-        self._check_file(path, template)
-        source, _, uptodate = super().get_source(environment, template)
-        return source, self._name(template), uptodate
+        """The template's text, read by the project-file rule of :mod:`briefgen.load.confine`.
 
-    def _check_file(self, path: Path, template: str) -> None:
-        # A named pipe or device would block or never end; a huge file would fill memory.
+        Every folder on the way is opened without following links and the file itself with
+        ``O_NOFOLLOW``, so a link swapped in after the check is refused, never read through.
+        """
+        parts = split_template_path(template)
         try:
-            info = path.stat()
-        except OSError:
-            return  # missing: the loader reports it as not found
-        if not stat.S_ISREG(info.st_mode):
-            if stat.S_ISDIR(info.st_mode):
-                return
-            raise TemplateError(f"{self._name(template)} is not a regular file")
-        if info.st_size > MAX_TEMPLATE_BYTES:
-            raise TemplateError(
-                f"{self._name(template)} is {info.st_size:,} bytes, more than the "
-                f"{MAX_TEMPLATE_BYTES:,} a template may have"
+            data = read_inside(self.folder, "/".join(parts), MAX_TEMPLATE_BYTES)
+        except FileNotFoundError:
+            raise jinja2.TemplateNotFound(template) from None
+        except IsADirectoryError:
+            raise jinja2.TemplateNotFound(template) from None
+        except ConfineError as exc:
+            raise TemplateError(self._refusal(template, exc)) from None
+        except OSError as exc:
+            raise TemplateError(f"{self._name(template)}: {exc.strerror or exc}") from None
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TemplateError(f"{self._name(template)} is not UTF-8 text") from None
+        path = self.folder.joinpath(*parts)
+        mtime = path.lstat().st_mtime_ns
+        return source, self._name(template), lambda: _unchanged(path, mtime)
+
+    def _refusal(self, template: str, exc: ConfineError) -> str:
+        name = self._name(template)
+        if isinstance(exc, LinkOutsideError):
+            return (
+                f"{name} is a link to {exc.target}, outside {self.shown or self.folder}/; a "
+                "template must be a file inside that folder (replace the link with a copy of "
+                "the file)"
             )
+        if isinstance(exc, NotRegularFileError):
+            return f"{name} is not a regular file"
+        if isinstance(exc, FileTooLargeError):
+            size = f"{exc.size:,} bytes" if exc.size is not None else "too large"
+            return f"{name} is {size}, more than the {MAX_TEMPLATE_BYTES:,} a template may have"
+        return f"{name} {exc.message}"
+
+
+def _unchanged(path: Path, mtime: int) -> bool:
+    # Jinja asks before reusing a compiled template (auto_reload): same file, same time.
+    try:
+        return path.lstat().st_mtime_ns == mtime
+    except OSError:
+        return False
 
 
 def make_environment(project_root: Path) -> jinja2.Environment:
