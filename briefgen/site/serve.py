@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from briefgen.model import Tlp
 
 VERSION_PATH = "/__briefgen/version"
 WATCHED_DIRS = ("content", "templates")
+MAX_WATCHED_FOLDERS = 1000
 PROJECT_FILE = "briefgen.yaml"
 # Polls the version endpoint and reloads when it changes. Only ever added to pages served by
 # `briefgen serve`, never to a published site.
@@ -322,31 +324,31 @@ def watch(
     """Threads that call ``on_change`` when briefgen.yaml, content/ or templates/ change.
 
     The project folder itself is watched without recursion (it may hold a virtualenv or
-    output/); content/ and templates/ are watched with it.
+    output/). content/ and templates/ are watched folder by folder, each without recursion,
+    as :func:`watched_folders` lists them: a watcher that recursed would follow a link out of
+    the project and list (and watch) whatever folder it leads to.
     """
     import watchfiles
 
     def relevant(_change: watchfiles.Change, path: str) -> bool:
         return Path(path).name == PROJECT_FILE or Path(path).name in WATCHED_DIRS
 
-    def run(
-        paths: list[Path], recursive: bool, keep: Callable[[watchfiles.Change, str], bool] | None
-    ) -> None:
+    def run(paths: list[Path], keep: Callable[[watchfiles.Change, str], bool] | None) -> None:
         for _changes in watchfiles.watch(
             *paths,
             watch_filter=keep,
             step=50,
             stop_event=stop,
-            recursive=recursive,
+            recursive=False,
             raise_interrupt=False,
         ):
             on_change()
 
-    dirs = [root / d for d in WATCHED_DIRS if (root / d).is_dir()]
-    threads = [threading.Thread(target=run, args=([root], False, relevant), daemon=True)]
+    dirs = watched_folders(root)
+    threads = [threading.Thread(target=run, args=([root], relevant), daemon=True)]
     if dirs:
         threads.append(
-            threading.Thread(target=run, args=(dirs, True, watchfiles.DefaultFilter()), daemon=True)
+            threading.Thread(target=run, args=(dirs, watchfiles.DefaultFilter()), daemon=True)
         )
     for thread in threads:
         thread.start()
@@ -354,6 +356,30 @@ def watch(
     # server reports itself from being missed.
     time.sleep(0.3)
     return threads
+
+
+def watched_folders(root: Path) -> list[Path]:
+    """content/, templates/ and every folder below them, never through a symbolic link.
+
+    A folder that is itself a link (to anywhere) is left out, and so is everything below it;
+    validation reports a link that leads out of the project. At most
+    :data:`MAX_WATCHED_FOLDERS` folders: a project holds a handful. A folder made while the
+    preview runs is watched from its next start (its files' changes in the folder above it
+    still trigger a rebuild).
+    """
+    found: list[Path] = []
+    pending = [root / d for d in WATCHED_DIRS]
+    while pending and len(found) < MAX_WATCHED_FOLDERS:
+        folder = pending.pop(0)
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        found.append(folder)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        pending.extend(Path(e.path) for e in entries if e.is_dir(follow_symlinks=False))
+    return found
 
 
 def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
