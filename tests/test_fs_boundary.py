@@ -471,3 +471,20 @@ def test_outputs_never_hold_the_canary(project: Path, canary: Path) -> None:
     build(project, HTML_MD)
     if (project / "output").exists():
         _no_secret_in(project / "output")
+
+
+@pytest.mark.parametrize("linked", ["content/briefings", "content"])
+def test_new_never_writes_through_a_linked_folder(project: Path, canary: Path, linked: str) -> None:
+    target = project / linked
+    shutil.copytree(target, canary / "moved")
+    shutil.rmtree(target)
+    target.symlink_to(canary / "moved", target_is_directory=True)
+    _seal(canary)  # the moved folder is part of what must not change
+    result = run_cli("new", "fresh-note", "--project", str(project))
+    _clean(result)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{linked} is a symbolic link (to {canary / 'moved'}); briefgen new writes only" in (
+        result.stderr
+    )
+    assert not (canary / "moved" / "fresh-note.yaml").exists()
+    assert not (canary / "moved" / "briefings" / "fresh-note.yaml").exists()

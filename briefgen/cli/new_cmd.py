@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import click
@@ -10,7 +11,9 @@ import click
 from briefgen.cli.common import resolve_project
 from briefgen.cli.errors import EXIT_CONTENT, UserError
 from briefgen.diagnostics import Report
+from briefgen.errors import OutputError
 from briefgen.load import read_yaml_file
+from briefgen.load.confine import first_link, open_folder
 from briefgen.load.project_files import BRIEFINGS_DIR, PROJECT_FILE
 from briefgen.model.common import id_problem, is_valid_id
 from briefgen.model.project import ProjectSettings
@@ -83,7 +86,7 @@ def new(briefing_id: str, title: str, purpose: str, author: str, path: Path | No
         raise UserError(id_problem(briefing_id))
     root = resolve_project(path)
     target = root / BRIEFINGS_DIR / f"{briefing_id}.yaml"
-    if target.exists():
+    if os.path.lexists(target):
         raise UserError(f"{target} already exists; new never overwrites")
     settings = _settings(root)
     text = SKELETON.format(
@@ -95,11 +98,38 @@ def new(briefing_id: str, title: str, purpose: str, author: str, path: Path | No
     )
     if purpose == "decision":
         text = text.replace("recommendations: []", "recommendations:\n  - What to decide, and why.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    _create(root, target.name, text)
     click.echo(
         f"Created {target.relative_to(root)}; fill it in, then run briefgen validate.", err=True
     )
+
+
+def _create(root: Path, name: str, text: str) -> None:
+    """Write content/briefings/NAME, following no link on the way and replacing nothing.
+
+    Like every write of briefgen, it stays inside the project: a linked ``content/`` or
+    ``content/briefings/`` (to anywhere) is refused, not written through.
+    """
+    try:
+        folder = open_folder(root, BRIEFINGS_DIR.split("/"), create=True)
+    except OSError as exc:
+        link = first_link(root, root / BRIEFINGS_DIR)
+        if link is None:
+            raise OutputError(f"cannot write {BRIEFINGS_DIR}: {exc.strerror or exc}") from None
+        shown = link.relative_to(root).as_posix()
+        raise OutputError(
+            f"{shown} is a symbolic link (to {os.readlink(link)}); briefgen new writes only "
+            "inside the project: remove the link"
+        ) from None
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(name, flags, 0o666, dir_fd=folder)
+    except FileExistsError:
+        raise UserError(f"{BRIEFINGS_DIR}/{name} already exists; new never overwrites") from None
+    finally:
+        os.close(folder)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def _yaml_text(value: str) -> str:
