@@ -51,12 +51,20 @@ class Limits:
     seconds: float = 30.0  # wall-clock time of one render
     output_chars: int = 50 * 1024 * 1024  # characters written, counting captured text too
     value_chars: int = 10 * 1024 * 1024  # length of any one value a template makes
+    # Sum of the sizes of every value filters, calls and operators return in one render: what
+    # bounds memory, since no single check sees the values a lazy filter (map) piles up.
+    produced_chars: int = 256 * 1024 * 1024
     items: int = 1_000_000  # items of any one list, tuple or dict a template makes
     steps: int = 5_000_000  # loop iterations, calls and filters in one render
     depth: int = 100  # nested macro and function calls
     width: int = 10_000  # format width and precision (``'%5000d'``, ``'{:>5000}'``)
     int_bits: int = 100_000  # size of a number (about 30,000 digits)
     lipsum_words: int = 100_000
+    # Python's textwrap, behind wordwrap, slices a chunk longer than the width again and again:
+    # about (longest run) * (length) / width character copies. Both bounds keep one call of the
+    # filter to a second or two (it is the one filter whose cost grows faster than its input).
+    wordwrap_chars: int = 1_000_000
+    wordwrap_work: int = 20_000_000_000
 
 
 LIMITS = Limits()
@@ -75,6 +83,7 @@ class Budget:
     steps: int = 0
     depth: int = 0
     written: int = 0
+    produced: int = 0  # characters of the values made so far (Limits.produced_chars)
     # Sizes of the big collections already measured, by id (the object is kept alive so the
     # id cannot be reused): a template that measures one list in a loop walks it once.
     sizes: dict[int, tuple[object, int]] = field(default_factory=dict)
@@ -189,9 +198,14 @@ def _collection_len(value: Collection[Any], depth: int) -> int:
 
 
 def check_value(value: Any) -> Any:
-    """``value`` if it is within the size limits; an iterator is counted as it is consumed."""
+    """``value`` if it is within the size limits; an iterator is counted as it is consumed.
+
+    Every value checked here was just made by a filter, call or operator: its size also counts
+    towards the render's :attr:`Limits.produced_chars`.
+    """
     if isinstance(value, str):
         _check_chars(len(value))
+        _count_produced(len(value))
         return value
     if isinstance(value, Undefined):
         return value
@@ -200,10 +214,26 @@ def check_value(value: Any) -> Any:
         return _counted(value)
     if kind == _COLLECTION:
         _check_items(len(value))
-        _check_chars(approx_len(value))
+        size = approx_len(value)
+        _check_chars(size)
+        _count_produced(size)
     elif kind == _PLAIN:
-        _check_chars(approx_len(value))
+        size = approx_len(value)
+        _check_chars(size)
+        _count_produced(size)
     return value
+
+
+def _count_produced(size: int) -> None:
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    budget.produced += size
+    if budget.produced > budget.limits.produced_chars:
+        raise RenderLimitError(
+            f"the template made values of more than {budget.limits.produced_chars:,} "
+            "characters in all, the most one render may make (huge values in a loop or a map?)"
+        )
 
 
 def _check_chars(size: int) -> None:
@@ -374,6 +404,8 @@ def _check_str_method(
 
 
 _WS_RUN = re.compile(r"\S+")
+# What textwrap may take as one chunk: a word, or a run of white space within a line.
+_CHUNK_RUN = re.compile(r"\S+|[^\S\n]+")
 _WORD_RUN = re.compile(r"\w+")
 _LINE_END = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
@@ -420,8 +452,21 @@ def _check_indent(bound: inspect.BoundArguments) -> None:
 
 def _check_wordwrap(bound: inspect.BoundArguments) -> None:
     text, wrap = str(_arg(bound, "s")), _arg(bound, "wrapstring")
-    if isinstance(wrap, str):  # at worst a break after every character
-        _check_chars(len(text) * (1 + len(wrap)))
+    limits = _limits()
+    if len(text) > limits.wordwrap_chars:
+        raise RenderLimitError(
+            f"wordwrap may wrap at most {limits.wordwrap_chars:,} characters, not {len(text):,}"
+        )
+    # At worst a break after every character: the default wrapstring is one newline.
+    _check_chars(len(text) * (1 + (len(wrap) if isinstance(wrap, str) else 1)))
+    if _arg(bound, "break_long_words"):
+        width = max(_as_int(_arg(bound, "width")), 1)
+        longest = max((m.end() - m.start() for m in _CHUNK_RUN.finditer(text)), default=0)
+        if longest > width and longest * len(text) // width > limits.wordwrap_work:
+            raise RenderLimitError(
+                f"wordwrap would cut a run of {longest:,} characters into pieces of {width}, "
+                f"which takes too long in a text of {len(text):,} characters"
+            )
 
 
 def _check_batch(bound: inspect.BoundArguments) -> None:

@@ -93,6 +93,24 @@ ATTACKS: list[tuple[str, str, str]] = [
     ("string-of-list", "{{ (['x' * 100000] * 1000)|string }}", "characters"),
     ("print-list", "{{ ['x' * 100000] * 1000 }}", "characters"),
     ("wordwrap", "{{ ('a' * 100000)|wordwrap(1, wrapstring='b' * 1000) }}", "characters"),
+    # Python's textwrap slices a long word or a long run of spaces again and again: quadratic.
+    ("wordwrap-long-word", "{{ ('a' * 400000)|wordwrap(1)|length }}", "wordwrap would cut"),
+    ("wordwrap-long-space", "{{ ('\t' * 400000)|wordwrap(1)|length }}", "wordwrap would cut"),
+    ("wordwrap-dashes", "{{ ('-' * 400000)|wordwrap(2)|length }}", "wordwrap would cut"),
+    ("wordwrap-huge-text", "{{ ('a ' * 600000)|wordwrap(79)|length }}", "at most 1,000,000"),
+    # Values that no single check sees: a lazy map piling up big strings, or big values made
+    # and dropped in a loop. The total of every value made is bounded.
+    ("map-center", "{{ range(60)|map('center', 1000000)|list|length }}", "in all"),
+    (
+        "loop-of-big-values",
+        "{% for i in range(400) %}{% set x = 'a'|center(1900000) %}{% endfor %}",
+        "in all",
+    ),
+    (
+        "loop-of-big-concats",
+        "{% for i in range(400) %}{% set x = 'a' * 1900000 ~ i %}{% endfor %}",
+        "in all",
+    ),
     ("batch-fill", "{{ [1]|batch(10**9, 0)|list }}", "items"),
     ("slice-many", "{{ [1]|slice(10**9)|list }}", "items"),
     ("sum-lists", "{{ range(100)|batch(1)|sum(start=[]) }}", "numbers"),
@@ -150,6 +168,7 @@ def low_limits(monkeypatch: pytest.MonkeyPatch) -> None:
         value_chars=2_000_000,
         items=100_000,
         steps=200_000,
+        produced_chars=20_000_000,
     )
     monkeypatch.setattr(sandbox, "LIMITS", limits)
 
@@ -218,7 +237,7 @@ def test_allowed_template_features_still_work(tmp_path: Path) -> None:
         "{{ '%05.1f'|format(3.14159) }} {{ '{:>6}'.format('r') }} {{ [3, 1, 2]|sort|join(',') }} "
         "{{ dict(a=1).items()|list }} {% for x in range(3) %}{{ loop.index }}"
         "{{ cycler('a', 'b').next() }}{% endfor %} {{ 'a-b'.split('-')|join('+') }} "
-        "{{ 'x' * 3 }} {{ 2 ** 10 }} "
+        "{{ 'x' * 3 }} {{ 2 ** 10 }} {{ 'aa bb cc'|wordwrap(5, wrapstring='/') }} "
         "{{ project.settings.title }} {{ project.actors|length > 0 }}"
         "{% macro twice(t) %}{{ t }}{{ t }}{% endmacro %} {{ twice('ok') }}"
     )
@@ -226,7 +245,7 @@ def test_allowed_template_features_still_work(tmp_path: Path) -> None:
     result = build(project, BuildOptions(formats=("md",), force=True))
     assert not result.failures, result.failures
     text = (project / "output" / FULL_ID / "briefing.md").read_text(encoding="utf-8")
-    assert "003.1      r 1,2,3 [('a', 1)] 1a2a3a a+b xxx 1024" in text, text
+    assert "003.1      r 1,2,3 [('a', 1)] 1a2a3a a+b xxx 1024 aa bb/cc" in text, text
     assert "okok" in text
 
 
@@ -254,8 +273,14 @@ def _cli(project: Path, timeout: float = 120) -> subprocess.CompletedProcess[str
             "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
             "loop iterations",
         ),
+        # The reviewer's cases: 162 s inside one filter call; 3.95 GB before any check.
+        ("{{ ('a' * 3000000)|wordwrap(1)|length }}", "wordwrap may wrap at most"),
+        ("{{ range(400)|map('center', 10000000)|list|length }}", "in all"),
     ],
-    ids=["subclasses", "popen", "str-times", "range", "recursion", "nested-loops"],
+    ids=[
+        *("subclasses", "popen", "str-times", "range", "recursion", "nested-loops"),
+        *("wordwrap-3m", "map-center-10m"),
+    ],
 )
 def test_cli_with_default_limits(tmp_path: Path, template: str, fragment: str) -> None:
     """The real CLI, default limits: exit 1, a located message, no traceback, no file."""
@@ -270,6 +295,21 @@ def test_cli_with_default_limits(tmp_path: Path, template: str, fragment: str) -
     assert CANARY not in result.stdout + result.stderr
     assert _files(project / "output") == set()
     assert elapsed < 40, elapsed
+
+
+def test_wordwrap_of_ordinary_text_is_unchanged(tmp_path: Path) -> None:
+    """The bounds leave ordinary text alone: long, with a long URL, wrapped narrow."""
+    from jinja2 import Environment
+
+    from briefgen.render import sandbox
+    from briefgen.render.environment import make_environment
+
+    text = ("A paragraph with https://example.com/" + "x" * 300 + " in it. ") * 500
+    template = "{{ text|wordwrap(20) }}"
+    env = make_environment(tmp_path)
+    with sandbox.render_budget():
+        wrapped = env.from_string(template).render(text=text)
+    assert wrapped == Environment().from_string(template).render(text=text)
 
 
 def test_deadline_stops_a_loop_that_prints_nothing(
