@@ -23,6 +23,16 @@ ALL_FORMATS = ("pdf", "html", "md")
 PROGRESS_THRESHOLD = 3
 
 
+# --jobs of build and publish: how many briefings render at once (see parse_jobs).
+JOBS_OPTION = click.option(
+    "-j",
+    "--jobs",
+    default="1",
+    metavar="N|auto",
+    help="Render briefings in N processes at once; auto: one per CPU (default: 1).",
+)
+
+
 def parse_jobs(value: str) -> int:
     """'auto' (one per CPU) or a whole number of worker processes, at least 1."""
     if value.strip().lower() == "auto":
@@ -161,13 +171,7 @@ def _shown(path: Path, root: Path) -> str:
     type=click.Path(path_type=Path, file_okay=False),
     help="Output folder (default: output/ in the project).",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    default="1",
-    metavar="N|auto",
-    help="Render briefings in N processes at once; auto: one per CPU (default: 1).",
-)
+@JOBS_OPTION
 @click.option(
     "--force", is_flag=True, help="Render every briefing, even those whose outputs are up to date."
 )
@@ -195,10 +199,12 @@ def build(
     outputs whole. Files whose bytes did not change are left alone.
 
     Builds are incremental: a briefing is skipped when nothing it depends on
-    (its file, the actors and sources it uses, settings, templates, briefgen
-    version, formats) has changed since its outputs were written, and they
-    are as written (output/<id>/.briefgen-key records both). --force renders
-    everything; --jobs renders several briefings at once, with the same bytes.
+    (its content, the actors and sources it uses, settings, templates, briefgen
+    version) has changed since its outputs were written, the formats asked
+    for are those written, and they are as written (output/<id>/.briefgen-key
+    records the key and each file). 'briefgen publish' reuses these files.
+    --force renders everything; --jobs renders several briefings at once,
+    with the same bytes.
 
     \b
     Examples:
@@ -212,18 +218,19 @@ def build(
     render, 2 usage or no project found, 3 internal error.
     """
     # Imported here so that other commands (validate) never load the renderers.
-    from briefgen.build import BuildOptions
-    from briefgen.build import build as run_build
+    from briefgen.build import BuildOptions, build_validated
+    from briefgen.validate import validate_project
 
     chosen = parse_formats(formats)
     workers = parse_jobs(jobs)
     root = resolve_project(path)
     options = BuildOptions(chosen, tuple(only), out_dir, strict, workers, force)
     started = time.perf_counter()
+    validated = validate_project(root)
     bar = _ProgressBar(quiet)
     try:
         # An --only id that is not a briefing is an UnknownBriefingError, a usage error (exit 2).
-        result = run_build(root, options, bar.advance, bar.start)
+        result = build_validated(validated, options, bar.advance, bar.start)
     finally:
         bar.close()
     print_diagnostics(result.report, "text", strict=strict, verbose=verbose)

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from briefgen.cli.build_cmd import JOBS_OPTION, parse_jobs
 from briefgen.cli.common import notes_summary, print_diagnostics, resolve_project, summary_line
 from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
 
 if TYPE_CHECKING:
     from briefgen.model import Project
+    from briefgen.site.publish import SiteBuild
 
 DEFAULT_OUT = Path("output") / "site"
 
@@ -24,11 +26,18 @@ DEFAULT_OUT = Path("output") / "site"
     help="Folder to write the site to [default: output/site in the project].",
 )
 @click.option("--no-pdf", is_flag=True, help="Leave out the PDF editions (a faster draft).")
+@JOBS_OPTION
 @click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print notes (e.g. unverified quotes).")
 def publish(
-    path: Path | None, out: Path | None, no_pdf: bool, strict: bool, quiet: bool, verbose: bool
+    path: Path | None,
+    out: Path | None,
+    no_pdf: bool,
+    jobs: str,
+    strict: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> int:
     """Write the static site of the project in PATH (default: here) to output/site/.
 
@@ -42,6 +51,13 @@ def publish(
     disk, or serve the folder from any address.
 
     \b
+    The PDF and Markdown editions are those 'briefgen build' writes to
+    output/<id>/: an up-to-date one there is reused, never rendered again;
+    the others are rendered (in N processes with --jobs) and written there
+    too, for the next build and publish. --no-pdf (a draft) reuses
+    up-to-date Markdown and renders the rest in memory only.
+
+    \b
     The folder is replaced as a whole, and only once everything was built:
     a failed publish leaves the previous site as it was.
 
@@ -51,6 +67,7 @@ def publish(
     """
     from briefgen.validate import validate_project
 
+    workers = parse_jobs(jobs)
     root = resolve_project(path)
     project, report = validate_project(root)
     print_diagnostics(report, "text", strict=strict, verbose=verbose)
@@ -63,14 +80,27 @@ def publish(
     # passed silently; the pages mark them too).
     notes = notes_summary(report, strict=strict, verbose=verbose)
     return _build_and_write(
-        project, target, pdf=not no_pdf, quiet=quiet, notes=notes, chosen=out is not None
+        project,
+        target,
+        pdf=not no_pdf,
+        quiet=quiet,
+        notes=notes,
+        chosen=out is not None,
+        jobs=workers,
     )
 
 
 def _build_and_write(
-    project: Project, target: Path, *, pdf: bool, quiet: bool, notes: str, chosen: bool
+    project: Project,
+    target: Path,
+    *,
+    pdf: bool,
+    quiet: bool,
+    notes: str,
+    chosen: bool,
+    jobs: int,
 ) -> int:
-    from briefgen.site.publish import build_site, write_site
+    from briefgen.site.publish import build_site, project_outputs, write_site
 
     def progress(message: str) -> None:
         if not quiet:
@@ -78,7 +108,8 @@ def _build_and_write(
 
     # A page or edition that cannot be made (SiteBuildError), or a folder in the way
     # (SiteOutputError), travels up to run_guarded: exit 1, or 2 when --out chose the folder.
-    site = build_site(project, pdf=pdf, progress=progress)
+    outputs = project_outputs(project.root)
+    site = build_site(project, pdf=pdf, progress=progress, outputs=outputs, jobs=jobs)
     write_site(site.files, target, root=project.root, chosen=chosen)
     for item in site.withheld:
         click.echo(f"withheld {item.briefing_id}: {item.reason}", err=True)
@@ -87,7 +118,16 @@ def _build_and_write(
         click.echo(
             f"briefgen publish: {len(released.briefings)} briefing(s) published, "
             f"{len(site.withheld)} withheld; {len(site.files)} files in {target}"
+            + _pdf_counts(site, pdf)
             + (f"; {notes}" if notes else ""),
             err=True,
         )
     return EXIT_OK
+
+
+def _pdf_counts(site: SiteBuild, pdf: bool) -> str:
+    """'; 3 PDFs rendered, 17 reused' (none for a draft without PDFs)."""
+    if not pdf:
+        return ""
+    rendered = len(site.pdfs_rendered)
+    return f"; {rendered} PDF{'s' * (rendered != 1)} rendered, {len(site.pdfs_reused)} reused"

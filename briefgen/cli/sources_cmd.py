@@ -51,16 +51,16 @@ def sources(path: Path | None, strict: bool, fmt: str, quiet: bool, verbose: boo
     Exit codes (as validate): 0 no errors, 1 errors (or warnings with --strict),
     2 usage or no project found, 3 internal error.
     """
-    from briefgen.diagnostics import Report
     from briefgen.provenance.report import format_report, project_provenance
-    from briefgen.validate import parse_project, validate_project
+    from briefgen.validate import validate_project
 
     root = resolve_project(path)
-    _, report = validate_project(root)
-    # The salvaging parse of validation, so a project with errors still gets its report; its
-    # diagnostics are those of the validation run above, so these are discarded.
-    parsed = parse_project(root, Report())
-    briefings = project_provenance(root, parsed.registry, parsed.contexts)
+    validated = validate_project(root)
+    report = validated.report
+    # The salvaging parse and the quote outcomes of that one run: a project with errors still
+    # gets its report, and nothing is parsed or verified twice.
+    parsed = validated.parsed
+    briefings = project_provenance(parsed.registry, parsed.contexts, validated.outcomes)
     diagnostics = report.promoted(strict)
     if fmt == "json":
         payload = {

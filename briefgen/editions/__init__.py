@@ -1,8 +1,11 @@
 """Editions stage: one briefing rendered to the bytes of each of its files.
 
-A pure function of the project, the templates and the briefgen version, used by both ``build``
-(which writes the files into ``output/<id>/``) and the site (which publishes the PDF and
-Markdown editions beside each page). Nothing is written here.
+:func:`render_briefing` is a pure function of the project, the templates and the briefgen
+version, used by both ``build`` (which writes the files into ``output/<id>/``) and the site
+(which publishes the PDF and Markdown editions beside each page); nothing is written here. What
+both share beyond it lives beside it: :mod:`briefgen.editions.outputs` (the files of
+``output/<id>/`` and their key record) and :mod:`briefgen.editions.plan` (keys, the worker pool,
+and publish's reuse of up-to-date files).
 """
 
 from __future__ import annotations

@@ -1,18 +1,17 @@
 """The provenance report: for each fact, its citing chains, origins and quote status.
 
-Used by ``briefgen sources``. It works on a leniently parsed project (the same salvaging parse
-that validation does, made by the caller), so that a project with errors still gets a report,
-failing quotes included; the diagnostics themselves come from a normal validation run.
+Used by ``briefgen sources``. It works on the salvaging parse and the quote outcomes of the
+command's one validation run, so that a project with errors still gets a report, failing quotes
+included, and no quote is checked twice; the diagnostics come from that run too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from briefgen.diagnostics import Location, Report
+from briefgen.diagnostics import Location
 from briefgen.model import Source
 from briefgen.model.facts import iter_facts
 from briefgen.provenance.chains import citation_chain, group_label, independent_groups
@@ -21,7 +20,6 @@ from briefgen.provenance.verify import (
     Outcome,
     QuoteOutcome,
     SourceRegistry,
-    verify_all,
 )
 
 _SNIPPET = 60
@@ -119,17 +117,16 @@ def _snippet(text: str) -> str:
 
 
 def project_provenance(
-    root: Path, registry: SourceRegistry, contexts: Sequence[LocatedBriefing]
+    registry: SourceRegistry,
+    contexts: Sequence[LocatedBriefing],
+    outcomes: Iterable[QuoteOutcome],
 ) -> list[BriefingProvenance]:
-    """The provenance report of the project at ``root``, in briefing-id order.
+    """The provenance report of a project, in briefing-id order.
 
     ``registry`` and ``contexts`` come from the salvaging parse of validation, so a project
-    with errors still gets its report.
+    with errors still gets its report; ``outcomes`` are the quote outcomes that validation's
+    verification computed.
     """
-    # The diagnostics of checking the quotes again are discarded: the caller shows those of a
-    # normal validation run.
-    scratch = Report()
-    outcomes = verify_all(root, registry, contexts, scratch)
     by_briefing: dict[str, dict[str, QuoteOutcome]] = {}
     for outcome in outcomes:
         by_briefing.setdefault(outcome.briefing_id, {})[outcome.statement_id] = outcome

@@ -36,10 +36,6 @@ EXCERPT_MISMATCH = "excerpt-mismatch"
 ARCHIVE_ERROR = "archive"
 ARCHIVE_MISSING = "archive-missing"
 _SHOWN_DIFFERENCES = 3
-_CACHE_SIZE = 32
-# Extracted text by file content: `briefgen sources` validates and then reports, and a long-lived
-# process (serve) re-validates on every save; neither should re-read an unchanged PDF.
-_TEXT_CACHE: dict[tuple[str, bytes], ArchiveText] = {}
 
 Outcome = Literal["verified", "unverified", "failing"]
 
@@ -89,6 +85,31 @@ class QuoteOutcome:
     unchecked: tuple[str, ...] = ()
 
 
+class ExtractedTexts:
+    """Extracted archive texts by path and content digest, kept across validations on purpose.
+
+    Only a long-lived process that validates again and again wants one: ``briefgen serve``
+    validates on every save, and text extraction of a PDF archive takes about a tenth of a
+    second per page (4.7 s for 56 pages, measured), so an unchanged archive would cost
+    seconds per save. The owner holds it and passes it to
+    :func:`briefgen.validate.validate_project`; one-shot commands pass none and extract each
+    archive once, as every archive is read once per run.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._texts: dict[tuple[str, bytes], ArchiveText] = {}
+
+    def get(self, file: ArchiveFile) -> ArchiveText:
+        """The text of ``file``: extracted once per content; raises :class:`ArchiveError`."""
+        key = (file.path.as_posix(), hashlib.sha256(file.data).digest())
+        if key not in self._texts:
+            if len(self._texts) >= self.size:
+                self._texts.pop(next(iter(self._texts)))  # the oldest first
+            self._texts[key] = ArchiveText(extract_text(file))
+        return self._texts[key]
+
+
 @dataclass
 class Archives:
     """The archives of a project's sources, each checked and read at most once per run."""
@@ -99,6 +120,7 @@ class Archives:
     files: dict[str, ArchiveFile | None] = field(default_factory=dict)
     texts: dict[str, ArchiveText | None] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
+    extracted: ExtractedTexts | None = None  # kept by a long-lived caller (serve)
 
     def check(self, source_id: str) -> ArchiveFile | None:
         """The checked file (path, size, checksum) of a source's archive; None if unusable."""
@@ -130,14 +152,13 @@ class Archives:
         file = self.check(source_id)
         if file is None:
             return None
-        key = (file.path.as_posix(), hashlib.sha256(file.data).digest())
-        if key not in _TEXT_CACHE:
-            try:
-                _remember(key, ArchiveText(extract_text(file)))
-            except ArchiveError as problem:
-                self._report_problem(source_id, problem)
-                return None
-        return _TEXT_CACHE[key]
+        try:
+            if self.extracted is not None:
+                return self.extracted.get(file)
+            return ArchiveText(extract_text(file))
+        except ArchiveError as problem:
+            self._report_problem(source_id, problem)
+            return None
 
     def _report_problem(self, source_id: str, problem: ArchiveError) -> None:
         where = self.registry.source_location(source_id, "archive", problem.field)
@@ -161,17 +182,8 @@ class Archives:
         )
 
 
-def _remember(key: tuple[str, bytes], text: ArchiveText) -> None:
-    if len(_TEXT_CACHE) >= _CACHE_SIZE:
-        _TEXT_CACHE.pop(next(iter(_TEXT_CACHE)))
-    _TEXT_CACHE[key] = text
-
-
-def check_quotes(
-    root: Path, registry: SourceRegistry, contexts: Sequence[LocatedBriefing], report: Report
-) -> dict[tuple[str, str], QuoteStatus]:
-    """Check every direct quote and excerpt; the status of each quote, for the renderers."""
-    outcomes = verify_all(root, registry, contexts, report)
+def quote_statuses(outcomes: Iterable[QuoteOutcome]) -> dict[tuple[str, str], QuoteStatus]:
+    """The status of each quote for the renderers: verified, or (failing included) unverified."""
     return {
         (o.briefing_id, o.statement_id): "verified" if o.status == "verified" else "unverified"
         for o in outcomes
@@ -179,10 +191,17 @@ def check_quotes(
 
 
 def verify_all(
-    root: Path, registry: SourceRegistry, contexts: Sequence[LocatedBriefing], report: Report
+    root: Path,
+    registry: SourceRegistry,
+    contexts: Sequence[LocatedBriefing],
+    report: Report,
+    extracted: ExtractedTexts | None = None,
 ) -> list[QuoteOutcome]:
-    """Check every archive, quote and excerpt of the project; the outcome of each quote."""
-    archives = Archives(root, registry, report)
+    """Check every archive, quote and excerpt of the project; the outcome of each quote.
+
+    ``extracted``: texts kept from earlier runs of a long-lived process, else none.
+    """
+    archives = Archives(root, registry, report, extracted=extracted)
     # Every declared archive's path and checksum are checked, cited or not; its text is
     # extracted only when a quote or excerpt needs it (or, once one fails, to find the source
     # that holds it).

@@ -5,17 +5,30 @@ outputs were written need not be rendered again. The key covers:
 
 - the tools: the briefgen version and the versions of the libraries that shape the output
   (WeasyPrint and its PDF writer, Jinja2, Markdown, nh3);
-- the briefing file's bytes;
+- the briefing's id and its validated content (its model dump, not the file's bytes: the file
+  was read once, by validation, under the project's confinement rule);
 - the actors and sources it refers to (:mod:`briefgen.model.references`: the ones it names,
   including ``[@id]`` in its text, then a source's ``cites`` and a role's organisation, at any
   depth), the same ids the publish ceiling keeps;
-- the project settings the briefing pages use (not the site-only ones);
 - the quote status of its statements (which follows the archived source texts);
+- the project settings: all of them when the project overrides templates, else those the
+  briefing pages use (the built-in briefing templates never read the site-only ones);
 - every file of the built-in templates and of the project's ``templates/`` folder;
-- the formats requested, and ``SOURCE_DATE_EPOCH`` when a PDF is among them.
+- ``SOURCE_DATE_EPOCH`` (the PDF's dates follow it), whatever the formats.
 
-A project that overrides a template gets a key over all of its content: the template may read
-anything in ``project``, so no subset can be known to be enough.
+Why that is complete, project templates included: the renderers hand a template ``view``,
+built from the briefing and the entries it refers to, and ``project`` cut down by
+:func:`briefgen.model.references.scoped_to` to the briefing and what it refers to. That cut holds
+the settings, the briefing, the referenced actors and sources and the briefing's quote statuses,
+and nothing else: exactly the entries above. A template, however written, can read nothing of
+other briefings or entries, so no edit to them can change this briefing's bytes.
+
+The formats requested are not in the key: the record beside the outputs names the files written
+(:mod:`briefgen.editions.outputs`), so ``publish`` can reuse the PDF and Markdown a full
+``build`` wrote, and a build of fewer formats sees which files it has.
+
+The key is the same for the whole project and for the publish ceiling's cut of it: both are
+``scoped_to`` of a project holding the briefing, and cutting twice keeps the same entries.
 """
 
 from __future__ import annotations
@@ -23,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -31,11 +44,12 @@ from typing import Any
 
 from briefgen import __version__
 from briefgen.load.confine import ConfineError, read_inside, resolve_inside
-from briefgen.load.project_files import BRIEFINGS_DIR, TEMPLATES_DIR
-from briefgen.model import Project, briefing_references
+from briefgen.load.project_files import TEMPLATES_DIR
+from briefgen.model import Project
+from briefgen.model.references import scoped_to
 from briefgen.render.environment import builtin_templates_dir
 
-KEY_VERSION = 1
+KEY_VERSION = 2
 
 # Libraries whose version can change the bytes of an output.
 OUTPUT_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "jinja2", "markdown", "nh3")
@@ -158,64 +172,47 @@ def has_template_overrides(project_root: Path) -> bool:
 def used_registry_entries(project: Project, briefing_id: str) -> dict[str, dict[str, Any]]:
     """The dumps of the actors and sources a briefing refers to, closure included.
 
-    "Refers to" is :func:`briefgen.model.references.briefing_references`, the definition the
-    publish ceiling keeps too: the built-in templates print nothing of an entry outside it.
+    "Refers to" is :func:`briefgen.model.references.scoped_to`, the cut the publish ceiling and
+    the templates see too.
     """
-    references = briefing_references(
-        project.briefings[briefing_id], project.actors, project.sources
-    )
+    return _entries(scoped_to(project, (briefing_id,)))
+
+
+def _entries(scoped: Project) -> dict[str, dict[str, Any]]:
+    """The dumps of every actor and source of a (scoped) project, by id."""
     return {
-        "actors": {k: project.actors[k].model_dump(mode="json") for k in sorted(references.actors)},
-        "sources": {
-            k: project.sources[k].model_dump(mode="json") for k in sorted(references.sources)
-        },
+        "actors": {k: v.model_dump(mode="json") for k, v in sorted(scoped.actors.items())},
+        "sources": {k: v.model_dump(mode="json") for k, v in sorted(scoped.sources.items())},
     }
 
 
-def _whole_content(project: Project) -> dict[str, Any]:
-    """Every actor, source, briefing and quote status (for projects with own templates)."""
-    return {
-        "actors": {k: v.model_dump(mode="json") for k, v in sorted(project.actors.items())},
-        "sources": {k: v.model_dump(mode="json") for k, v in sorted(project.sources.items())},
-        "briefings": {k: v.model_dump(mode="json") for k, v in sorted(project.briefings.items())},
-        "quote_status": sorted([*key, status] for key, status in project.quote_status.items()),
-    }
-
-
-def briefing_inputs(
-    project: Project, briefing_id: str, formats: Sequence[str], templates: str
-) -> dict[str, Any]:
+def briefing_inputs(project: Project, briefing_id: str, templates: str) -> dict[str, Any]:
     """Everything one briefing's outputs depend on, as a JSON-like value.
 
     ``templates`` is :func:`templates_digest` of the project (computed once per build).
     """
-    settings = project.settings.model_dump(mode="json")
-    briefing_file = project.root / BRIEFINGS_DIR / f"{briefing_id}.yaml"
-    inputs: dict[str, Any] = {
+    scoped = scoped_to(project, (briefing_id,))
+    settings = scoped.settings.model_dump(mode="json")
+    if not has_template_overrides(project.root):
+        # Project templates may read any setting; the built-in briefing ones read none of these.
+        settings = {k: v for k, v in settings.items() if k not in SITE_ONLY_SETTINGS}
+    return {
         "key_version": KEY_VERSION,
         "tools": tool_versions(),
-        "formats": sorted(formats),
-        "briefing": _sha256(briefing_file.read_bytes()),
-        "settings": {k: v for k, v in sorted(settings.items()) if k not in SITE_ONLY_SETTINGS},
+        "briefing_id": briefing_id,
+        "briefing": scoped.briefings[briefing_id].model_dump(mode="json"),
+        "settings": dict(sorted(settings.items())),
         "quote_status": sorted(
-            [statement, status]
-            for (owner, statement), status in project.quote_status.items()
-            if owner == briefing_id
+            [statement, status] for (_, statement), status in scoped.quote_status.items()
         ),
         "templates": templates,
+        **_entries(scoped),
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
-    if has_template_overrides(project.root):
-        inputs["settings"] = dict(sorted(settings.items()))
-        inputs["content"] = _whole_content(project)
-    else:
-        inputs.update(used_registry_entries(project, briefing_id))
-    if "pdf" in formats:
-        inputs["source_date_epoch"] = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return inputs
 
 
-def briefing_key(project: Project, briefing_id: str, formats: Sequence[str], templates: str) -> str:
+def briefing_key(project: Project, briefing_id: str, templates: str) -> str:
     """The digest of :func:`briefing_inputs`: equal keys mean equal outputs."""
-    inputs = briefing_inputs(project, briefing_id, formats, templates)
+    inputs = briefing_inputs(project, briefing_id, templates)
     text = json.dumps(inputs, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return _sha256(text.encode("ascii"))

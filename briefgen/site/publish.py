@@ -1,4 +1,13 @@
-"""Build the whole site (pages, feed, PDF and Markdown editions) and write it atomically."""
+"""Build the whole site (pages, feed, PDF and Markdown editions) and write it atomically.
+
+The editions come from the same pipeline as ``build``'s outputs
+(:func:`briefgen.editions.plan.gather_editions`): with the project's output folder given, a
+released briefing whose ``output/<id>/`` holds its files of the current key is read back, and
+the others are rendered in the same worker pool and written there as ``build`` writes them. The
+key of a released briefing is the same on the released project as on the whole one (both see
+exactly the briefing and what it refers to), so a PDF that ``build`` wrote is never rendered
+again.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.editions import FILE_NAMES, render_briefing
+from briefgen.editions.outputs import OUTPUT_DIR
+from briefgen.editions.plan import Editions, OutputFolder, gather_editions
 from briefgen.errors import BuildError, OutputError, UsageError
 from briefgen.load.confine import (
     TEMP_CHARACTERS,
@@ -23,13 +33,13 @@ from briefgen.load.confine import (
 )
 from briefgen.load.project_files import PROJECT_FILE
 from briefgen.model import Project, Tlp
+from briefgen.model.references import scoped_to
 from briefgen.render import TemplateError, make_environment
 from briefgen.site.ceiling import CeilingResult, Withheld, apply_ceiling
 from briefgen.site.pages import build_pages
 
 # Files that show a folder is a site briefgen wrote, and so may be replaced as a whole.
 SITE_MARKERS = ("index.html", "assets/site.css")
-OUTPUT_DIR = "output"  # the project's output folder (as briefgen.build.OUTPUT_DIR)
 Progress = Callable[[str], None]
 
 
@@ -57,6 +67,8 @@ class SiteBuild:
 
     files: dict[str, bytes]
     released: CeilingResult
+    pdfs_rendered: tuple[str, ...] = ()  # ids whose PDF was rendered by this build
+    pdfs_reused: tuple[str, ...] = ()  # ids whose up-to-date PDF was read from output/<id>/
 
     @property
     def withheld(self) -> tuple[Withheld, ...]:
@@ -70,34 +82,39 @@ def edition_paths(briefing_id: str) -> tuple[str, str]:
 
 
 def editions(
-    released: CeilingResult, *, pdf: bool = True, progress: Progress | None = None
-) -> dict[str, bytes]:
+    released: CeilingResult,
+    *,
+    pdf: bool = True,
+    progress: Progress | None = None,
+    outputs: OutputFolder | None = None,
+    jobs: int = 1,
+) -> tuple[dict[str, bytes], Editions]:
     """The PDF and Markdown editions of every released briefing, via the build pipeline.
 
-    They are rendered from the filtered project, like every other file of the site.
+    They are made from the filtered project, like every other file of the site. With
+    ``outputs`` (the project's output folder), up-to-date files there are reused; with a PDF
+    wanted, the others are written there too (a draft without PDFs writes nothing there).
     """
-    project = released.project
-    files: dict[str, bytes] = {}
-    for briefing_id in sorted(project.briefings):
-        if progress and pdf:
-            progress(f"PDF {briefing_id}")
-        pdf_path, md_path = edition_paths(briefing_id)
-        outputs = render_edition(project, briefing_id, ("pdf", "md") if pdf else ("md",))
-        files[md_path] = outputs["md"]
-        if pdf:
-            files[pdf_path] = outputs["pdf"]
-    return files
-
-
-def render_edition(
-    project: Project, briefing_id: str, formats: tuple[str, ...]
-) -> dict[str, bytes]:
-    """The requested formats ('pdf', 'md') of one briefing, by the renderer ``build`` uses."""
+    formats = ("pdf", "md") if pdf else ("md",)
+    on_rendered = (lambda i: progress(f"PDF {i}")) if progress and pdf else None
     try:
-        outputs = render_briefing(project, briefing_id, formats)
+        made = gather_editions(
+            released.project,
+            formats,
+            folder=outputs,
+            write=pdf,
+            jobs=jobs,
+            on_rendered=on_rendered,
+        )
     except BuildError as exc:
-        raise SiteBuildError(f"{briefing_id}: {exc}") from exc
-    return {fmt: outputs[FILE_NAMES[fmt]] for fmt in formats}
+        raise SiteBuildError(str(exc)) from exc
+    files: dict[str, bytes] = {}
+    for briefing_id, edition in made.files.items():
+        pdf_path, md_path = edition_paths(briefing_id)
+        files[md_path] = edition["md"]
+        if pdf:
+            files[pdf_path] = edition["pdf"]
+    return files, made
 
 
 def build_site(
@@ -106,19 +123,43 @@ def build_site(
     ceiling: Tlp | None = None,
     pdf: bool = True,
     progress: Progress | None = None,
+    outputs: OutputFolder | None = None,
+    jobs: int = 1,
 ) -> SiteBuild:
     """The site of ``project``: the publish ceiling is applied first, then everything is built.
 
-    Raises :class:`SiteBuildError` when a page or edition cannot be made.
+    ``outputs`` and ``jobs``: see :func:`editions` (without ``outputs`` nothing is read or
+    written outside memory). Raises :class:`SiteBuildError` when a page or edition cannot be
+    made.
     """
     released = apply_ceiling(project, ceiling)
     env = make_environment(project.root)
     try:
         files = build_pages(released, env)
-        files.update(editions(released, pdf=pdf, progress=progress))
     except TemplateError as exc:
         raise SiteBuildError(str(exc)) from exc
-    return SiteBuild(dict(sorted(files.items())), released)
+    edition_files, made = editions(released, pdf=pdf, progress=progress, outputs=outputs, jobs=jobs)
+    files.update(edition_files)
+    rendered, reused = (tuple(made.rendered), tuple(made.reused)) if pdf else ((), ())
+    return SiteBuild(dict(sorted(files.items())), released, rendered, reused)
+
+
+def edition_pdf(project: Project, briefing_id: str) -> bytes:
+    """One briefing's PDF: read from ``output/<id>/`` when up to date there, else rendered.
+
+    Nothing is written (the preview's use). Raises :class:`SiteBuildError`.
+    """
+    alone = scoped_to(project, (briefing_id,))  # the same key and bytes as in the whole
+    try:
+        made = gather_editions(alone, ("pdf",), folder=project_outputs(project.root))
+    except BuildError as exc:
+        raise SiteBuildError(str(exc)) from exc
+    return made.files[briefing_id]["pdf"]
+
+
+def project_outputs(root: Path) -> OutputFolder:
+    """The project's own output folder (``output/<id>/``), where ``build`` writes."""
+    return OutputFolder(root / OUTPUT_DIR, root, root)
 
 
 def _check_replaceable(out: Path, base: Path, refusal: type[SiteOutputError]) -> None:

@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from briefgen.diagnostics import Report, Severity
 from briefgen.model import Tlp
+from briefgen.provenance.verify import ExtractedTexts
 
 VERSION_PATH = "/__briefgen/version"
 WATCHED_DIRS = ("content", "templates")
@@ -79,6 +80,9 @@ class Preview:
         self._pdfs: dict[str, bytes] = {}
         self._released: object = None
         self._lock = threading.RLock()
+        # Archive texts kept across rebuilds: each save validates again, and extracting an
+        # unchanged PDF archive again would cost about a tenth of a second per page.
+        self._extracted = ExtractedTexts()
 
     def rebuild(self) -> Outcome:
         """Validate and build again; on errors keep them for the pages to show."""
@@ -96,7 +100,8 @@ class Preview:
 
         outcome = Outcome(0, 0.0)
         try:
-            project, report = validate_project(self.root)
+            validated = validate_project(self.root, self._extracted)
+            project, report = validated.project, validated.report
             outcome.report = report
             if project is None or report.failed():
                 outcome.errors = [d.text() for d in report.sorted() if d.severity is Severity.ERROR]
@@ -113,9 +118,13 @@ class Preview:
         return outcome
 
     def pdf(self, briefing_id: str) -> bytes | None:
-        """The PDF of a published briefing, made on first request of each build."""
+        """The PDF of a published briefing, made on first request of each build.
+
+        An up-to-date PDF in ``output/<id>/`` (as ``build`` or ``publish`` wrote it) is read
+        from there; otherwise it is rendered in memory (the preview writes nothing).
+        """
         from briefgen.site.ceiling import CeilingResult
-        from briefgen.site.publish import render_edition
+        from briefgen.site.publish import edition_pdf
 
         with self._lock:
             released = self._released
@@ -124,8 +133,7 @@ class Preview:
             if briefing_id not in released.project.briefings:
                 return None
             if briefing_id not in self._pdfs:
-                pdf = render_edition(released.project, briefing_id, ("pdf",))["pdf"]
-                self._pdfs[briefing_id] = pdf
+                self._pdfs[briefing_id] = edition_pdf(released.project, briefing_id)
             return self._pdfs[briefing_id]
 
 

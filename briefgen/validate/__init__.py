@@ -1,9 +1,17 @@
-"""Validate stage: schema and cross-checks over a whole project, every problem in one run."""
+"""Validate stage: schema and cross-checks over a whole project, every problem in one run.
+
+:func:`validate_project` runs once per command and returns one :class:`Validated`: the project
+(None on errors), the report, the salvaging parse and the outcome of every quote. Every command
+takes what it needs from it (build, publish and serve the project; sources the parse and the
+quote outcomes), so nothing is parsed or verified a second time.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from briefgen.diagnostics import Location, Report, quoted
 from briefgen.load import ProjectFiles, load_project_files
@@ -11,6 +19,7 @@ from briefgen.model import Actor, Briefing, Project, ProjectSettings, Source
 from briefgen.model.common import MAX_ID_LENGTH, is_valid_id
 from briefgen.model.facts import FACT_LISTS
 from briefgen.provenance import verify
+from briefgen.provenance.verify import ExtractedTexts, QuoteOutcome
 from briefgen.validate import briefing_dates, briefing_refs, briefing_sources, markdown_rules
 from briefgen.validate.context import (
     BriefingContext,
@@ -136,34 +145,66 @@ def parse_project(root: Path, report: Report) -> ParsedProject:
     return ParsedProject(files, settings, registry, contexts)
 
 
-def validate_project(root: Path) -> tuple[Project | None, Report]:
-    """Load and check the project at ``root``; the Project is None when there are errors."""
+@dataclass(frozen=True)
+class Validated:
+    """The one validation of a command: everything later stages take from it.
+
+    ``project`` is None when there are errors; ``parsed`` (the salvaging parse) and
+    ``outcomes`` (each direct quote's outcome, as verification found it) are there either way,
+    so ``briefgen sources`` can describe a project with errors without checking it again.
+    """
+
+    project: Project | None
+    report: Report
+    parsed: ParsedProject
+    outcomes: tuple[QuoteOutcome, ...]
+
+    def __iter__(self) -> Iterator[Any]:
+        """Unpacks as ``(project, report)``, what ``briefgen validate`` and most callers need."""
+        return iter((self.project, self.report))
+
+
+def validate_project(root: Path, extracted: ExtractedTexts | None = None) -> Validated:
+    """Load and check the project at ``root``; its project is None when there are errors.
+
+    ``extracted``: archive texts kept by a long-lived caller (serve) between validations.
+    """
     report = Report()
     parsed = parse_project(root, report)
-    files, settings, registry, contexts = (
-        parsed.files,
-        parsed.settings,
-        parsed.registry,
-        parsed.contexts,
-    )
+    outcomes = _cross_check(root, parsed, report, extracted)
+    project = _project(root, parsed, report, outcomes)
+    return Validated(project, report, parsed, tuple(outcomes))
+
+
+def _cross_check(
+    root: Path, parsed: ParsedProject, report: Report, extracted: ExtractedTexts | None
+) -> list[QuoteOutcome]:
+    """Every check beyond the schema; the outcome of each quote."""
+    files, registry, contexts = parsed.files, parsed.registry, parsed.contexts
     for ctx in contexts:
         for check in BRIEFING_CHECKS:
             check(ctx, report)
-    quote_status = verify.check_quotes(root, registry, contexts, report)
+    outcomes = verify.verify_all(root, registry, contexts, report, extracted)
     complete = all(not _lost_citations(c) for c in contexts)
     complete = complete and not files.unreadable and len(contexts) == len(files.briefings)
     if registry.sources_readable and complete:
         # Only when every citation was read: otherwise sources would look unused by mistake.
         used = briefing_sources.cited_sources(contexts)
         briefing_sources.check_unused_sources(registry, used, report)
-    if settings is None or report.failed():
-        return None, report
-    project = Project(
+    return outcomes
+
+
+def _project(
+    root: Path, parsed: ParsedProject, report: Report, outcomes: list[QuoteOutcome]
+) -> Project | None:
+    """The validated project, or None when anything failed."""
+    if parsed.settings is None or report.failed():
+        return None
+    return Project(
         root=root,
-        settings=settings,
-        actors=registry.actors,
-        sources=registry.sources,
-        briefings={ctx.briefing_id: ctx.briefing for ctx in contexts},
-        quote_status=quote_status,
+        settings=parsed.settings,
+        actors=parsed.registry.actors,
+        sources=parsed.registry.sources,
+        briefings={ctx.briefing_id: ctx.briefing for ctx in parsed.contexts},
+        quote_status=verify.quote_statuses(outcomes),
     )
-    return project, report

@@ -54,7 +54,7 @@ def fixture_projects() -> tuple[Path, ...]:
     """Every folder under tests/ holding a briefgen.yaml that validates without errors, and
     the repository's own project."""
     candidates = sorted({p.parent for p in TESTS.rglob("briefgen.yaml")} | {REPO})
-    return tuple(root for root in candidates if validate_project(root)[0] is not None)
+    return tuple(root for root in candidates if validate_project(root).project is not None)
 
 
 def clean_cases() -> list[Path]:
@@ -76,9 +76,9 @@ def _ids_keyed(project: Project, briefing_ids: typing.Iterable[str]) -> tuple[se
     actors: set[str] = set()
     sources: set[str] = set()
     for briefing_id in briefing_ids:
-        inputs = briefing_inputs(project, briefing_id, ["html"], templates="")
-        # With its own templates/ a project's key covers all of its content (any template may
-        # read anything); the referenced entries are then what it would cover without them.
+        inputs = briefing_inputs(project, briefing_id, templates="")
+        # The key covers the referenced entries, with or without the project's own templates
+        # (they too see only the scoped project); an older key held all "content" instead.
         entries = inputs if "content" not in inputs else used_registry_entries(project, briefing_id)
         for kind, registry in (("actors", project.actors), ("sources", project.sources)):
             dumps: dict[str, Any] = entries[kind]

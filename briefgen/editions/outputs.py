@@ -1,0 +1,279 @@
+"""The files of each briefing in ``output/<id>/``: written atomically, found again by their key.
+
+Used by ``build`` (which writes every selected briefing) and by ``publish`` (which reuses what
+is up to date and writes what it had to render), so both keep one folder per briefing:
+
+- :func:`write_outputs` writes one briefing's files as one set, with the record of the key
+  they were made from (``.briefgen-key``: the key and the digest of each file). It first checks
+  that every target can be written (:func:`target_problem`), then writes each to a temporary
+  file in the same folder and, only when all are written, renames them over the old ones. An
+  error or an interrupt never leaves a half-written file or a mix of old and new files.
+- :func:`current_outputs` reads files back only when the record is of the same key and each
+  file is as written; nothing is read through a symbolic link.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.editions import FILE_NAMES
+from briefgen.errors import BuildError
+from briefgen.load.confine import (
+    TEMP_CHARACTERS,
+    TEMP_NAME_LENGTH,
+    ConfineError,
+    first_link,
+    link_refusal,
+    open_folder,
+    read_bounded,
+    temp_name,
+)
+
+OUTPUT_DIR = "output"  # the project's output folder: output/<id>/ for each briefing
+# Beside a briefing's outputs: the key of the inputs they were made from, and their digests.
+KEY_FILE = ".briefgen-key"
+# The most of an existing output that is read to compare it (far above any real briefing).
+MAX_OUTPUT_BYTES = 1024 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Written:
+    """One output file, and whether its bytes changed."""
+
+    briefing_id: str
+    path: Path
+    size: int
+    changed: bool
+
+
+def _same_bytes(folder_fd: int, name: str, data: bytes) -> bool:
+    # Read without following a link (an output that is a link is never read through).
+    try:
+        return read_bounded(name, len(data), dir_fd=folder_fd) == data
+    except (ConfineError, OSError):
+        return False
+
+
+def _stage(folder_fd: int, name: str, data: bytes, shown: Path) -> str:
+    """``data`` in a new temporary file beside ``name``, flushed to disk; renamed later.
+
+    Created with ``O_EXCL | O_NOFOLLOW`` in the folder's descriptor, so it is a new file in
+    the checked folder, never a link's target. Mode 0666 less the umask: outputs are meant
+    to be shared and published.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        temp = temp_name(f".{name}.", ".tmp")
+        try:
+            fd = os.open(temp, flags, 0o666, dir_fd=folder_fd)
+            break
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            exc.filename = str(shown)
+            raise
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException as exc:
+        _unlink(temp, folder_fd)
+        if isinstance(exc, OSError) and not exc.filename:
+            exc.filename = str(shown)  # a failed write (a full disk) names no file by itself
+        raise
+    return temp
+
+
+def _unlink(name: str, folder_fd: int) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name, dir_fd=folder_fd)
+
+
+def write_files(folder: Path, files: dict[str, bytes], base: Path | None = None) -> dict[str, bool]:
+    """Write ``files`` into ``folder`` as one set; for each name, whether its bytes changed.
+
+    Every changed file is first written in full to a temporary file beside it; only when all
+    of them are written are they renamed into place. A failure before that (a full disk, a
+    folder where a file should be) deletes the temporary files and replaces nothing.
+    ``folder`` is opened from ``base`` (default: its parent) without following a link, and
+    every file is made and renamed through that descriptor: a link put in the way after the
+    checks is refused, never followed.
+    """
+    base = base if base is not None else folder.parent
+    try:
+        folder_fd = open_folder(base, folder.relative_to(base).parts, create=True)
+    except OSError as exc:
+        exc.filename = str(folder)  # else the part of the path that failed, out of context
+        raise
+    try:
+        changed = {name: not _same_bytes(folder_fd, name, data) for name, data in files.items()}
+        staged: list[tuple[str, str]] = []
+        try:
+            for name in (n for n in files if changed[n]):
+                staged.append((_stage(folder_fd, name, files[name], folder / name), name))
+            for temp, name in staged:
+                os.replace(temp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+        except BaseException:
+            for temp, _ in staged:
+                _unlink(temp, folder_fd)  # already renamed: nothing to delete
+            raise
+    finally:
+        os.close(folder_fd)
+    return changed
+
+
+# The temporary files of _stage: ".briefing.pdf.k2j4x9q_.tmp", "..briefgen-key.abcdefgh.tmp".
+_OWN_NAMES = "|".join(re.escape(n) for n in (*FILE_NAMES.values(), KEY_FILE))
+_STALE_TEMP = re.compile(
+    rf"\.(?:{_OWN_NAMES})\.[{re.escape(TEMP_CHARACTERS)}]{{{TEMP_NAME_LENGTH}}}\.tmp"
+)
+
+
+def remove_stale_temporaries(folder: Path, base: Path) -> None:
+    """Delete the temporary files an interrupted build (kill -9) left in ``folder``.
+
+    Only names of :func:`_stage`'s own pattern, only in ``folder`` (opened from ``base``
+    without following links); a link of that name is removed itself, never followed.
+    """
+    try:
+        folder_fd = open_folder(base, folder.relative_to(base).parts)
+    except OSError:
+        return  # no folder yet, or a link: target_problem says so
+    try:
+        for name in os.listdir(folder_fd):
+            if _STALE_TEMP.fullmatch(name):
+                with contextlib.suppress(OSError):  # a folder of that name: left alone
+                    os.unlink(name, dir_fd=folder_fd)
+    finally:
+        os.close(folder_fd)
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """``path`` relative to the project when it is inside it (``output/x``), else as given."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def target_problem(
+    folder: Path, names: Iterable[str], root: Path, base: Path | None = None
+) -> str | None:
+    """Why the files ``names`` cannot be written in ``folder``, or None when they can.
+
+    Checked before anything of a briefing is replaced, so that an ordinary file-system
+    condition (a file where the folder should be, a folder where a file should be) fails the
+    briefing with a clear message and leaves its previous outputs as they were. Below
+    ``base`` (the project root, or a user's ``--out``; default: ``root``) nothing on the way
+    may be a symbolic link: briefgen writes only inside the output folder.
+    """
+    names = list(names)
+    base = base if base is not None else root
+    for path in (folder, *(folder / name for name in names)):
+        link = first_link(base, path) if path.is_relative_to(base) else None
+        if link is not None:
+            return link_refusal(link, root)
+    existing = folder
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "a broken link" if existing.is_symlink() else "a file"
+        return f"{shown_path(existing, root)} is {what}, not a folder; move or delete it"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"cannot write in {shown_path(existing, root)}: permission denied"
+    for name in names if existing == folder else ():
+        target = folder / name
+        if os.path.lexists(target) and not stat.S_ISREG(target.lstat().st_mode):
+            kind = "a folder" if target.is_dir() else "not a regular file"
+            return f"{shown_path(target, root)} is {kind}; move or delete it"
+    return None
+
+
+def _os_problem(exc: OSError, root: Path) -> str:
+    where = f" {shown_path(Path(exc.filename), root)}" if exc.filename else ""
+    return f"cannot write{where}: {exc.strerror or exc}"
+
+
+def write_outputs(
+    folder: Path,
+    briefing_id: str,
+    outputs: dict[str, bytes],
+    key: str,
+    root: Path,
+    base: Path | None = None,
+) -> list[Written]:
+    """Write one briefing's files, and the key they were made from, into ``folder``.
+
+    Raises :class:`BuildError` (naming the path) when they cannot be written; the previous
+    outputs of the briefing are then left as they were. ``base``: see :func:`target_problem`.
+    """
+    base = base if base is not None else root
+    files = {**outputs, KEY_FILE: key_record(key, outputs)}
+    problem = target_problem(folder, files, root, base)
+    if problem:
+        raise BuildError(problem)
+    try:
+        changed = write_files(folder, files, base)
+    except OSError as exc:
+        raise BuildError(_os_problem(exc, root)) from exc
+    return [
+        Written(briefing_id, folder / name, len(outputs[name]), changed[name])
+        for name in sorted(outputs)
+    ]
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def key_record(key: str, outputs: dict[str, bytes]) -> bytes:
+    """The record kept beside the outputs: the key they were made from, the digest of each."""
+    files = {name: _sha256(data) for name, data in sorted(outputs.items())}
+    return (json.dumps({"key": key, "files": files}, indent=1, sort_keys=True) + "\n").encode()
+
+
+def current_outputs(
+    folder: Path, key: str, names: Sequence[str], base: Path | None = None, *, exact: bool = False
+) -> dict[str, bytes] | None:
+    """The bytes of the files ``names`` in ``folder``, if they are up to date; else None.
+
+    Up to date: the record there is of ``key``, names each of them (``exact``: names them and
+    no other) and each file still has the digest recorded. A file edited or deleted by hand
+    is then made again. Read from ``base`` (default: the folder's parent) without following
+    any link: an output, a record or a folder that is a link is never read through; it is not
+    up to date, and :func:`target_problem` then refuses it.
+    """
+    base = base if base is not None else folder.parent
+    try:
+        folder_fd = open_folder(base, folder.relative_to(base).parts)
+    except OSError:
+        return None
+    try:
+        record = json.loads(read_bounded(KEY_FILE, MAX_OUTPUT_BYTES, dir_fd=folder_fd))
+        recorded = dict(record["files"])
+        if record["key"] != key or not set(names) <= set(recorded):
+            return None
+        if exact and set(recorded) != set(names):
+            return None
+        found = {n: read_bounded(n, MAX_OUTPUT_BYTES, dir_fd=folder_fd) for n in names}
+        return found if all(_sha256(found[n]) == recorded[n] for n in names) else None
+    except (ConfineError, OSError, ValueError, KeyError, TypeError):
+        return None  # no record, an unreadable one, or a missing output: render
+    finally:
+        os.close(folder_fd)
+
+
+def up_to_date(
+    folder: Path, key: str, names: Sequence[str], base: Path | None = None, *, exact: bool = False
+) -> bool:
+    """True when ``folder`` holds the files ``names`` of ``key`` (see :func:`current_outputs`)."""
+    return current_outputs(folder, key, names, base, exact=exact) is not None
