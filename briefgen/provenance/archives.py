@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
 
 from briefgen.errors import ArchiveError as ArchiveError  # importable from here too
 from briefgen.load.confine import (
@@ -29,6 +30,12 @@ from briefgen.model.sources import Archive
 
 MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
 MAX_PDF_PAGES = 5000
+# pypdf reads a content stream at about 2-3 microseconds a byte, each time a page or a form
+# draws it: a page shares its stream with 5000 others, or draws one form 5000 times, and a
+# small file takes hours. The decoded bytes read for all pages together are counted before
+# any text is extracted. Real pages hold 5-10 KB, so this allows 800 to 1600 pages of text
+# and keeps the worst case to about 20 s.
+MAX_PDF_CONTENT_BYTES = 8 * 1024 * 1024
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -212,6 +219,7 @@ def pdf_text(data: bytes, display: str) -> str:
             raise ArchiveError(f"archive {display} is an encrypted PDF", "archive a text copy")
         if len(reader.pages) > MAX_PDF_PAGES:
             raise ArchiveError(f"archive {display} has more than {MAX_PDF_PAGES} pages")
+        _check_pdf_work(reader, display)
         pages = [page.extract_text() or "" for page in reader.pages]
     except ArchiveError:
         raise
@@ -227,3 +235,62 @@ def pdf_text(data: bytes, display: str) -> str:
             "archive a text copy (.txt) of the source instead",
         )
     return text
+
+
+def _check_pdf_work(reader: Any, display: str) -> None:
+    """Refuse a PDF whose text extraction would read more than MAX_PDF_CONTENT_BYTES."""
+    total = 0
+    for number, page in enumerate(reader.pages, start=1):
+        total += _page_work(page)
+        if total > MAX_PDF_CONTENT_BYTES:
+            raise ArchiveError(
+                f"archive {display}: the PDF is too complex to read: its pages up to page "
+                f"{number} draw more than {MAX_PDF_CONTENT_BYTES // 2**20} MiB of content",
+                "archive a text copy (.txt) of the source instead",
+            )
+
+
+def _page_work(page: Any) -> int:
+    """Bytes pypdf may parse for one page: its content, and each form it can draw, each time.
+
+    pypdf parses a form again at every ``Do`` and stops after a configured number of them per
+    page; a ``Do`` is counted wherever the two letters appear (more than draw, never fewer).
+    """
+    from pypdf import get_configuration
+
+    content = _stream_bytes(page.get("/Contents"))
+    forms = _form_streams(page.get("/Resources"), set())
+    if not forms:
+        return len(content)
+    draws = content.count(b"Do") + sum(form.count(b"Do") for form in forms)
+    if any(b"Do" in form for form in forms):
+        draws = max(draws, get_configuration().xform_maximum_invocations_per_extraction)
+    draws = min(draws, get_configuration().xform_maximum_invocations_per_extraction)
+    return len(content) + draws * max(len(form) for form in forms)
+
+
+def _stream_bytes(contents: Any) -> bytes:
+    """The decoded bytes of a page's ``/Contents`` (one stream or an array of them)."""
+    contents = contents.get_object() if contents is not None else None
+    if contents is None:
+        return b""
+    if isinstance(contents, list):
+        return b"".join(_stream_bytes(part) for part in contents)
+    get_data = getattr(contents, "get_data", None)
+    return get_data() if get_data is not None else b""
+
+
+def _form_streams(resources: Any, seen: set[int]) -> list[bytes]:
+    """The decoded content of every form XObject reachable from ``resources``, once each."""
+    resources = resources.get_object() if resources is not None else None
+    xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    forms: list[bytes] = []
+    for ref in (xobjects or {}).values():
+        xobject = ref.get_object()
+        if id(xobject) in seen or xobject.get("/Subtype") != "/Form":
+            continue
+        seen.add(id(xobject))
+        forms.append(_stream_bytes(xobject))
+        forms += _form_streams(xobject.get("/Resources"), seen)
+    return forms
