@@ -46,7 +46,7 @@ with warnings.catch_warnings():
     from weasyprint.urls import FatalURLFetchingError
 
 from briefgen.pdf.css_urls import StylesheetChecker
-from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher
+from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher, document_budget
 
 # Tagged PDF (PDF/UA-1): a structure tree, reading order and the document language for screen
 # readers and reflow; headers and footers are marked as artifacts. Deterministic like the rest.
@@ -229,14 +229,17 @@ def _layout(project: Project, briefing_id: str, html: str, env: jinja2.Environme
     # Every object that can fetch gets the one confined fetcher: the HTML (its <img>, <link>,
     # <style>, style="", attachments and the CSS url() images, fetched at layout) and each
     # stylesheet (its @import, @font-face and @color-profile, fetched while parsing).
-    sheets = stylesheets(project, env, project.briefings[briefing_id].marking)
-    document = weasyprint.HTML(
-        string=html, base_url=_base_url(project), url_fetcher=project_fetcher(project)
-    ).render(font_config=font_configuration(), stylesheets=sheets)
-    modified = modification_date()
-    if modified:
-        document.metadata.modified = modified
-    data: bytes = document.write_pdf(pdf_identifier=False, pdf_variant=PDF_VARIANT)
+    # One budget for all the fetches of this PDF (fetcher.MAX_DOCUMENT_BYTES): the fetcher is
+    # shared by every PDF of the project, its count is not.
+    with document_budget():
+        sheets = stylesheets(project, env, project.briefings[briefing_id].marking)
+        document = weasyprint.HTML(
+            string=html, base_url=_base_url(project), url_fetcher=project_fetcher(project)
+        ).render(font_config=font_configuration(), stylesheets=sheets)
+        modified = modification_date()
+        if modified:
+            document.metadata.modified = modified
+        data: bytes = document.write_pdf(pdf_identifier=False, pdf_variant=PDF_VARIANT)
     return data
 
 

@@ -8,6 +8,11 @@ rendering with a :class:`BlockedURLError` naming the URL and the reason.
 
 The same rule is exposed as :meth:`SafeURLFetcher.check`, so that a stylesheet's URLs can be
 checked (and the refusal located in the CSS) before WeasyPrint ever sees them.
+
+All the fetches of one document together are bounded too (:data:`MAX_DOCUMENT_BYTES`, counted
+inside :func:`document_budget`): WeasyPrint copies every font it fetches into a temporary
+folder before it looks at it, so forty ``@font-face`` rules naming one big file would
+otherwise write forty copies to ``/tmp``.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from __future__ import annotations
 import mimetypes
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +36,9 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 MAX_RESOURCE_BYTES = 32 * 1024 * 1024
 # A data: URL is text (base64 takes 4 characters for 3 bytes), bounded to about the same.
 MAX_DATA_URL_CHARS = MAX_RESOURCE_BYTES * 4 // 3 + 1024
+# Everything one PDF reads through the fetcher (fonts, images, stylesheets, data: URLs): far
+# more than a document needs, small enough that the copies WeasyPrint keeps stay bounded.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 ALLOWED_SCHEMES = ("data", "file")
 OUTSIDE = "may only read files in the templates folders"
 
@@ -50,6 +61,43 @@ class BlockedURLError(FatalURLFetchingError):  # type: ignore[misc]
         self.reason = f"the PDF renderer {reason}"
 
 
+@dataclass
+class _Spent:
+    """Bytes handed out so far for the document being made."""
+
+    total: int = 0
+
+
+# Per document, not per fetcher: one fetcher serves every PDF of a project (it is part of the
+# cache key of the parsed stylesheets), and serve's threads each make their own document.
+_SPENT: ContextVar[_Spent | None] = ContextVar("briefgen_pdf_fetched", default=None)
+
+
+@contextmanager
+def document_budget() -> Iterator[None]:
+    """Count every fetch made inside the block against one :data:`MAX_DOCUMENT_BYTES`."""
+    token = _SPENT.set(_Spent())
+    try:
+        yield
+    finally:
+        _SPENT.reset(token)
+
+
+def _spend(url: str, size: int) -> None:
+    """Count ``size`` bytes for the current document; refuse the fetch past the budget."""
+    spent = _SPENT.get()
+    if spent is None:
+        return  # outside a document (a direct call): only the per-resource bound applies
+    if spent.total + size > MAX_DOCUMENT_BYTES:
+        raise BlockedURLError(
+            url,
+            f"may not read more than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB for one PDF "
+            f"(fonts, images and stylesheets together; {spent.total:,} bytes read before this "
+            f"one of {size:,})",
+        )
+    spent.total += size
+
+
 def _short(url: str) -> str:
     # A refused data: URL can be megabytes long; its start is enough to recognise it.
     return repr(url if len(url) <= 200 else url[:200] + "…")
@@ -67,10 +115,19 @@ class SafeURLFetcher(URLFetcher):  # type: ignore[misc]
         path = self.check(url)
         if path is None:
             try:
-                return super().fetch(url, headers)
+                response = super().fetch(url, headers)
+                # Read here, so that its size counts; bounded by MAX_DATA_URL_CHARS.
+                body = response.read()
+                response.close()
             except Exception as exc:  # urllib's data: handler raises several kinds
                 raise BlockedURLError(url, f"cannot read a malformed data: URL ({exc})") from exc
+            _spend(url, len(body))
+            return URLFetcherResponse(response.url, body=body, headers=response.headers)
+        size = _check_regular(path, url).st_size
+        _spend(url, size)  # before reading: a refusal costs nothing
         body = _read_regular_file(path, url)
+        if len(body) > size:  # grew since the check (still within MAX_RESOURCE_BYTES)
+            _spend(url, len(body) - size)
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body=body, headers={"Content-Type": media_type})
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from tests.conftest import REPO
 from tests.render.helpers import copy_fixture, pdf_text
@@ -424,3 +425,76 @@ def test_error_message_is_relative(project: Path) -> None:
         r"templates/pdf\.css:2:18: url\('?\.\./\.\./outside/x\.png'?\)", result.stderr
     ), result.stderr
     assert str(project) not in result.stderr
+
+
+# -- all the fetches of one PDF together -------------------------------------------------------
+
+# Any real font file; the PDF names an embedded @font-face font by its family (KeptFace).
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _sparse(path: Path, size: int) -> Path:
+    with path.open("wb") as file:
+        file.truncate(size)  # sparse: no disk used, but `size` bytes to a reader
+    return path
+
+
+def test_fetches_of_one_document_are_bounded_together(tmp_path: Path) -> None:
+    """Each file is under the per-resource bound; together they pass the per-document one."""
+    from briefgen.pdf import fetcher as module
+    from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher, document_budget
+
+    big = _sparse(tmp_path / "big.ttf", 30 * 1024 * 1024).as_uri()
+    data = "data:application/octet-stream;base64," + "A" * (8 * 1024 * 1024)
+    fetcher = SafeURLFetcher([tmp_path])
+    with document_budget():
+        fetcher.fetch(big)
+        fetcher.fetch(big)
+        with pytest.raises(BlockedURLError, match="more than 64 MiB for one PDF"):
+            fetcher.fetch(big)
+        with pytest.raises(BlockedURLError, match="more than 64 MiB for one PDF"):
+            fetcher.fetch(data)  # data: URLs count too
+    # The next document starts afresh, with the same (cached, shared) fetcher.
+    with document_budget():
+        assert len(fetcher.fetch(big).read()) == 30 * 1024 * 1024
+        assert len(fetcher.fetch(data).read()) == 6 * 1024 * 1024
+    assert module.MAX_DOCUMENT_BYTES == 64 * 1024 * 1024
+
+
+def test_many_font_faces_on_one_big_file_are_refused(project: Path) -> None:
+    """The reviewer's case: @font-face rules naming one 30 MiB file under templates/.
+
+    WeasyPrint copies each fetched font into /tmp before it looks at it; the build must stop
+    at the document's budget, located in the stylesheet, and leave the previous PDF.
+    """
+    before = _pdf(project).read_bytes()
+    _sparse(project / "templates" / "big.ttf", 30 * 1024 * 1024)
+    rules = "".join(f"@font-face {{ font-family: Big{n}; src: url(big.ttf); }}\n" for n in range(5))
+    uses = "body { font-family: " + ", ".join(f"Big{n}" for n in range(5)) + ", serif; }\n"
+    css = _write_css(project, "pdf.css", "@@" + rules + uses)
+    result = _build(project)
+    _assert_refused(result, project, "templates/pdf.css", before)
+    assert "more than 64 MiB for one PDF" in result.stderr, result.stderr
+    assert css.line == 2
+
+
+@pytest.mark.skipif(not FONT.is_file(), reason="DejaVu Sans not installed")
+def test_font_inside_templates_still_works(project: Path) -> None:
+    """A real font in templates/ is fetched, embedded and used, within the budget."""
+    (project / "templates" / "fonts").mkdir()
+    shutil.copy(FONT, project / "templates" / "fonts" / "Kept.ttf")
+    _write_css(
+        project,
+        "pdf.css",
+        "@font-face { font-family: KeptFace; src: url(fonts/Kept.ttf) format('truetype'); }\n"
+        "body, h1, h2, p, li { font-family: KeptFace; }\n",
+    )
+    result = _build(project)
+    assert result.returncode == 0, result.stderr
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in PdfReader(_pdf(project)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any(name.endswith("+KeptFace") for name in fonts), fonts
+    assert "Water" in pdf_text(_pdf(project))
