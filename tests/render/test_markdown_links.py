@@ -25,6 +25,7 @@ from markdown_it.token import Token
 
 from briefgen.render import narrative
 from briefgen.render.narrative import CitationNumbers
+from tests.conftest import run_cli
 from tests.render.helpers import build
 
 SITE_FIXTURE = Path(__file__).parent.parent / "site" / "fixture"
@@ -234,3 +235,24 @@ def test_reviewed_briefing_builds_an_inert_markdown_edition(tmp_path: Path) -> N
     document = (out / "north-quay-2024" / "briefing.md").read_text(encoding="utf-8")
     assert "A1 " in document
     assert not live_parts(document), live_parts(document)
+
+
+def test_an_excerpt_alone_does_not_make_a_reference_definition(tmp_path: Path) -> None:
+    """'  - [1]: “word”' would define [1] for the whole edition; the template writes no colon."""
+    from tests.site.conftest import FIXTURE
+
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    briefing = project / "content/briefings/north-quay-2024.yaml"
+    text = briefing.read_text(encoding="utf-8")
+    text = text.replace(
+        "    sources: [board-notice-2024, coast-radio-2024]",
+        "    sources: [{source: board-notice-2024, excerpt: closed}, coast-radio-2024]",
+        1,
+    )
+    briefing.write_text(text, encoding="utf-8")
+    result = run_cli("build", "--format", "md", str(project))
+    assert result.returncode == 0, result.stdout + result.stderr
+    edition = (project / "output/north-quay-2024/briefing.md").read_text(encoding="utf-8")
+    assert "  - [1] “closed”" in edition
+    assert narrative.markdown_is_inert(edition)
