@@ -51,10 +51,23 @@ def _env(project: Project, env: jinja2.Environment | None) -> jinja2.Environment
     return env if env is not None else make_environment(project.root)
 
 
-def _seen_by_templates(project: Project, briefing_id: str) -> Project:
+def _render_briefing_template(
+    project: Project,
+    briefing_id: str,
+    template: str,
+    env: jinja2.Environment,
+    view: BriefingView | None,
+    **extra: object,
+) -> str:
     # A template rendering one briefing sees that briefing and what it refers to, nothing
     # else: its output then depends only on what the build key digests.
-    return scoped_to(project, (briefing_id,))
+    return render_template(
+        env,
+        template,
+        view=view or build_view(project, briefing_id),
+        project=scoped_to(project, (briefing_id,)),
+        **extra,
+    )
 
 
 def stylesheet(env: jinja2.Environment) -> str:
@@ -74,13 +87,7 @@ def render_body(
     view: BriefingView | None = None,
 ) -> str:
     """The briefing body as an HTML fragment (an ``<article>``), for embedding in a page."""
-    view = view or build_view(project, briefing_id)
-    html = render_template(
-        _env(project, env),
-        BODY_TEMPLATE,
-        view=view,
-        project=_seen_by_templates(project, briefing_id),
-    )
+    html = _render_briefing_template(project, briefing_id, BODY_TEMPLATE, _env(project, env), view)
     return join_adjacent_citations(html)
 
 
@@ -100,16 +107,9 @@ def render_html(
     none (the PDF renderer applies its own parsed copy). No script, no remote resource.
     """
     env = _env(project, env)
-    view = view or build_view(project, briefing_id)
     css = stylesheet(env) if embed_css and not css_href else None
-    html = render_template(
-        env,
-        PAGE_TEMPLATE,
-        view=view,
-        project=_seen_by_templates(project, briefing_id),
-        css=css,
-        css_href=css_href,
-        contents=True,
+    html = _render_briefing_template(
+        project, briefing_id, PAGE_TEMPLATE, env, view, css=css, css_href=css_href, contents=True
     )
     return join_adjacent_citations(html)
 
@@ -122,12 +122,8 @@ def render_markdown(
     view: BriefingView | None = None,
 ) -> str:
     """The Markdown edition of the briefing (same endnote numbers as HTML and PDF)."""
-    view = view or build_view(project, briefing_id)
-    text = render_template(
-        _env(project, env),
-        MARKDOWN_TEMPLATE,
-        view=view,
-        project=_seen_by_templates(project, briefing_id),
+    text = _render_briefing_template(
+        project, briefing_id, MARKDOWN_TEMPLATE, _env(project, env), view
     )
     # Templates stay readable with generous blank lines; the edition gets at most one.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

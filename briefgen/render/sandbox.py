@@ -225,15 +225,24 @@ def check_value(value: Any) -> Any:
 
 
 def _count_produced(size: int) -> None:
+    _spend(
+        "produced",
+        size,
+        "the template made values of more than {limit:,} characters in all, the most one "
+        "render may make (huge values in a loop or a map?)",
+    )
+
+
+def _spend(counter: str, size: int, message: str) -> None:
+    """Add ``size`` to the render's ``counter`` ("produced" or "written"), within its limit."""
     budget = _BUDGET.get()
     if budget is None:
         return
-    budget.produced += size
-    if budget.produced > budget.limits.produced_chars:
-        raise RenderLimitError(
-            f"the template made values of more than {budget.limits.produced_chars:,} "
-            "characters in all, the most one render may make (huge values in a loop or a map?)"
-        )
+    total = getattr(budget, counter) + size
+    setattr(budget, counter, total)
+    limit = budget.limits.produced_chars if counter == "produced" else budget.limits.output_chars
+    if total > limit:
+        raise RenderLimitError(message.format(limit=limit))
 
 
 def _check_chars(size: int) -> None:
@@ -600,15 +609,11 @@ class _Guards(NodeTransformer):
 
 
 def _count_written(size: int) -> None:
-    budget = _BUDGET.get()
-    if budget is None:
-        return
-    budget.written += size
-    if budget.written > budget.limits.output_chars:
-        raise RenderLimitError(
-            f"the template wrote more than {budget.limits.output_chars:,} characters, the most "
-            "one render may write"
-        )
+    _spend(
+        "written",
+        size,
+        "the template wrote more than {limit:,} characters, the most one render may write",
+    )
 
 
 def _loop_guard(iterable: Any) -> Any:
