@@ -35,13 +35,13 @@ from tests.conftest import REPO
 
 TESTS = REPO / "tests"
 # The case suites whose cases are whole projects once laid over their base.
-CASE_SUITES = (TESTS / "validation", TESTS / "provenance")
+CASE_SUITES = (TESTS / "validate", TESTS / "provenance")
 # Fixtures that must be found, so that discovery cannot quietly find nothing.
 KNOWN_FIXTURES = (
     REPO,
     TESTS / "site" / "fixture",
     TESTS / "render" / "fixtures" / "full",
-    TESTS / "validation" / "base",
+    TESTS / "validate" / "base",
     TESTS / "provenance" / "base",
 )
 
@@ -117,8 +117,8 @@ def test_fixture_discovery_finds_the_known_projects() -> None:
 
 def test_the_unused_source_warning_is_read_back(tmp_path: Path) -> None:
     # The comparison above reads source ids out of the warnings: make sure it sees one.
-    folder = TESTS / "validation" / "cases" / "warnings"
-    make_project(Case.read(folder), TESTS / "validation" / "base", tmp_path / "project")
+    folder = TESTS / "validate" / "cases" / "warnings"
+    make_project(Case.read(folder), TESTS / "validate" / "base", tmp_path / "project")
     assert _unused_warned(tmp_path / "project") == {"unused-2023-01-30"}
 
 

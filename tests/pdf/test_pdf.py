@@ -12,6 +12,7 @@ from briefgen.render import build_view
 from briefgen.validate import validate_project
 from tests.conftest import REPO, run_cli
 from tests.render.helpers import (
+    FIXTURES,
     REFERENCE_ID,
     build,
     copy_fixture,
@@ -30,7 +31,7 @@ def full_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _projects() -> list[tuple[Path, str]]:
-    found = [(Path(__file__).parent / "fixtures" / "full", FULL_ID)]
+    found = [(FIXTURES / "full", FULL_ID)]
     if reference_available():
         found.append((REPO, REFERENCE_ID))
     return found
