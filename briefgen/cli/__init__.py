@@ -22,6 +22,7 @@ from briefgen.cli import (
     sources_cmd,
     validate_cmd,
 )
+from briefgen.cli.common import colour_choice
 from briefgen.cli.errors import Invocation, run_guarded
 
 HELP = """Validated, sourced briefing notes from hand-curated YAML facts.
@@ -34,15 +35,27 @@ sources.yaml, briefings/*.yaml). Typical use:
   briefgen build               write PDF, HTML and Markdown to output/
   briefgen publish             write the static site to output/site/
 
+Colour: on a terminal only; --no-color or a non-empty NO_COLOR turns it off,
+--color turns it on even in a pipe.
+
 Exit codes: 0 ok, 1 content errors, 2 usage, 3 internal error, 130 interrupted.
 """
 
 
 @click.group(help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="briefgen")
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    help="Colour the output even when it is not a terminal, or never "
+    "(default: on a terminal only, off when NO_COLOR is set).",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
-    """Root command group: records which command runs, to name it in an error line."""
+def cli(ctx: click.Context, color: bool | None) -> None:
+    """Root command group: sets the colour choice; records which command runs."""
+    # Every command's context inherits ``color`` from this one; click.echo reads it.
+    ctx.color = colour_choice(color)
     if isinstance(ctx.obj, Invocation):
         ctx.obj.command = ctx.invoked_subcommand
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -19,6 +20,21 @@ from briefgen.load import find_project_root
 
 FORMATS = ("text", "json", "github")
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def colour_choice(flag: bool | None) -> bool | None:
+    """Whether output is coloured, for ``click.Context.color``: True, False or None (decide).
+
+    ``--no-color`` or a non-empty ``NO_COLOR`` (https://no-color.org) turn colour off;
+    ``--color`` turns it on even when the output is not a terminal (and wins over
+    ``NO_COLOR``, as the command line is the more specific choice); otherwise None leaves the
+    choice to click, which colours a terminal only.
+    """
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    return None
 
 
 def resolve_project(path: Path | None) -> Path:
