@@ -12,6 +12,7 @@ import subprocess
 import sys
 import sysconfig
 import zipfile
+from email.parser import HeaderParser
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,34 @@ def test_the_wheel_holds_every_module_of_the_source_tree(wheel_file: Path) -> No
         f"briefgen/{name}" for name in _files_under(REPO / "briefgen") if name.endswith(".py")
     }
     assert modules - names == set()
+
+
+def test_the_wheel_carries_the_license_and_names_the_authors(wheel_file: Path) -> None:
+    # pyproject.toml says MIT; the licence text must travel with the wheel (license-files),
+    # and its metadata must name who holds the copyright.
+    with zipfile.ZipFile(wheel_file) as archive:
+        names = archive.namelist()
+        (metadata_name,) = (n for n in names if n.endswith(".dist-info/METADATA"))
+        dist_info = metadata_name.rsplit("/", 1)[0]
+        licence = archive.read(f"{dist_info}/licenses/LICENSE").decode("utf-8")
+        metadata = HeaderParser().parsestr(archive.read(metadata_name).decode("utf-8"))
+    assert licence == (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License\n")
+    assert "Copyright (c) 2026 briefgen maintainers" in licence
+    assert "Permission is hereby granted, free of charge" in licence
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    assert metadata["Author"] == "briefgen maintainers"
+    classifiers = set(metadata.get_all("Classifier") or [])
+    assert {
+        "Development Status :: 3 - Alpha",
+        "Operating System :: POSIX",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+    } <= classifiers
+    assert any(c.startswith("Topic :: ") for c in classifiers)
+    # A licence classifier beside an SPDX License-Expression is refused by PyPI (PEP 639).
+    assert not any(c.startswith("License :: ") for c in classifiers)
 
 
 @pytest.fixture(scope="module")
