@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -53,18 +54,35 @@ def is_valid_id(value: str) -> bool:
     return len(value) <= MAX_ID_LENGTH and _ID_RE.fullmatch(value) is not None
 
 
+def suggest_id(value: str) -> str | None:
+    """The id ``value`` most likely meant ('Bad Id' -> 'bad-id', 'Été 2024' -> 'ete-2024').
+
+    Accents are dropped, every run of other characters becomes one hyphen, and an id longer
+    than the limit is cut at a hyphen. None when nothing of ``value`` is left (a name in
+    another script): there is no id to suggest.
+    """
+    folded = unicodedata.normalize("NFKD", value)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    suggestion = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if len(suggestion) > MAX_ID_LENGTH:
+        cut = suggestion[: MAX_ID_LENGTH + 1]
+        suggestion = cut.rsplit("-", 1)[0] if "-" in cut else cut[:MAX_ID_LENGTH]
+    return suggestion if suggestion and is_valid_id(suggestion) else None
+
+
 def id_problem(value: str) -> str:
-    """Why ``value`` is not an id, with a suggestion, for messages."""
+    """Why ``value`` is not an id, with a suggested id when one can be made, for messages."""
+    suggestion = suggest_id(value)
     if len(value) > MAX_ID_LENGTH:
-        return (
+        problem = (
             f"{quoted(value)} is not a valid id: it has {len(value)} characters, "
             f"at most {MAX_ID_LENGTH} are allowed"
         )
-    suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "an-id"
-    return (
-        f"{quoted(value)} is not a valid id: use lower-case letters, digits and single "
-        f"hyphens (for example {quoted(suggestion)})"
-    )
+        return f"{problem} (for example {quoted(suggestion)})" if suggestion else problem
+    rule = "use lower-case letters, digits and single hyphens"
+    if suggestion is None:
+        return f"{quoted(value)} is not a valid id: {rule} (e.g. 'pa-coordination-2023-02')"
+    return f"{quoted(value)} is not a valid id: {rule} (for example {quoted(suggestion)})"
 
 
 def _check_slug(value: str) -> str:

@@ -54,6 +54,37 @@ def independent_groups(
     return [tuple(sorted(members)) for members in groups.values()]
 
 
+def _nearest(candidates: set[str], sources: Mapping[str, Source]) -> set[str]:
+    """The candidates no other candidate relays: the closest to the origins they link.
+
+    In a citing cycle (reported by validation) every candidate relays another: all are kept.
+    """
+    nearest = {c for c in candidates if not any(c in relayed_by(o, sources) for o in candidates)}
+    return nearest or candidates
+
+
+def common_origins(group: Iterable[str], sources: Mapping[str, Source]) -> tuple[str, ...]:
+    """The sources through which the origins of one group are linked, sorted.
+
+    When every member is or relays some source, the nearest such sources: for 'report' citing
+    'radio', ('radio',); for 'inn' and 'jpost' both citing 'vop', ('vop',). When the members are
+    linked only pairwise (A and B through X, B and C through Y), the nearest source of each
+    linked pair. Empty for a group of one.
+    """
+    members = list(dict.fromkeys(group))
+    if len(members) < 2:
+        return ()
+    reach = {m: relayed_by(m, sources) | {m} for m in members}
+    shared = set.intersection(*reach.values())
+    if shared:
+        return tuple(sorted(_nearest(shared, sources)))
+    linking: set[str] = set()
+    for i, first in enumerate(members):
+        for second in members[i + 1 :]:
+            linking |= _nearest(reach[first] & reach[second], sources)
+    return tuple(sorted(linking))
+
+
 def group_label(group: tuple[str, ...]) -> str:
     """A group as printed: 'vop', or 'inn + state' for origins linked by citing chains."""
     return " + ".join(group)

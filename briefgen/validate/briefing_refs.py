@@ -78,7 +78,13 @@ def check_citations(ctx: BriefingContext, report: Report) -> None:
     """Every fact cites at least one known source; ``via`` is a source the cited one relays."""
     known = ctx.registry.source_ids
     for fact in iter_facts(ctx.briefing):
-        if not fact.citations:
+        if not fact.citations and ctx.written(*fact.path, "sources"):
+            report.error(
+                ctx.at(*fact.path, "sources"),
+                f"'sources' of this {fact.label} is empty: every fact cites at least one source",
+                "give at least one source id",
+            )
+        elif not fact.citations:
             report.error(
                 ctx.at(*fact.path),
                 f"this {fact.label} cites no source",
@@ -91,6 +97,18 @@ def check_citations(ctx: BriefingContext, report: Report) -> None:
                     ctx.at(*where),
                     f"unknown source '{citation.source}'",
                     did_you_mean(citation.source, known),
+                )
+                continue
+            if citation.via and ctx.registry.unknown_source(citation.via):
+                # Closest first among the sources the cited one relays, then among all.
+                relayed = relayed_by(citation.source, ctx.registry.sources) & known
+                report.error(
+                    ctx.at(*where, "via"),
+                    f"unknown source '{citation.via}' in 'via'",
+                    did_you_mean(citation.via, relayed)
+                    or did_you_mean(citation.via, known)
+                    or f"'via' names a source in content/sources.yaml that '{citation.source}' "
+                    "cites",
                 )
                 continue
             if citation.source not in ctx.registry.sources:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from briefgen.diagnostics import Report
-from briefgen.model import briefing_references
-from briefgen.provenance.chains import independent_groups
+from briefgen.model import Source, briefing_references
+from briefgen.provenance.chains import common_origins, independent_groups, relayed_by
 from briefgen.validate.context import BriefingContext, Registry
 
 
@@ -18,19 +18,36 @@ def check_single_origin(ctx: BriefingContext, report: Report) -> None:
             if len(groups) != 1:
                 continue
             (group,) = groups
-            named = " and ".join(f"'{member}'" for member in group)
-            linked = (
-                ""
-                if len(group) == 1
-                else " (linked through citing chains: one relays the other, or both relay the "
-                "same source)"
-            )
+            named = _join(group)
+            linked = "" if len(group) == 1 else f" ({_linked(group, ctx.registry.sources)})"
             report.warning(
                 ctx.at(list_name, i),
                 f"this {label} rests on a single independent source: {named}{linked}",
                 "corroborate it with an independent source, or say so in the text",
                 code="single-source",
             )
+
+
+def _join(ids: Iterable[str]) -> str:
+    quoted = [f"'{i}'" for i in ids]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _linked(group: tuple[str, ...], sources: Mapping[str, Source]) -> str:
+    """How the origins of one group are linked: which source(s) they go back to."""
+    common = common_origins(group, sources)
+    if not common:  # not expected for a group of two or more; say what is known
+        return "linked through citing chains"
+    relaying = [m for m in group if m not in common]
+    if not relaying:  # a citing cycle (reported on its own)
+        return f"linked through citing chains: {_join(common)} relay each other"
+    if not all(c in relayed_by(m, sources) for m in relaying for c in common):
+        return f"linked through citing chains that meet at {_join(common)}"
+    if len(relaying) == len(group):  # the common source is not cited itself
+        who = "both relay" if len(group) == 2 else "all relay"
+    else:
+        who = f"{_join(relaying)} {'relays' if len(relaying) == 1 else 'relay'}"
+    return f"linked through citing chains: {who} {_join(common)}"
 
 
 def cited_sources(contexts: Iterable[BriefingContext]) -> set[str]:

@@ -86,9 +86,16 @@ class BriefingContext:
     replaced: set[str] = field(default_factory=set)
     kept: dict[str, list[int]] = field(default_factory=dict)
 
-    def at(self, *path: str | int, key: bool = False) -> Location:
-        """Where the value at ``path`` in the briefing file was written."""
+    def _in_file(self, path: tuple[str | int, ...]) -> YamlPath:
         loc: YamlPath = tuple(path)
         if len(loc) >= 2 and isinstance(loc[1], int) and str(loc[0]) in self.kept:
             loc = (loc[0], self.kept[str(loc[0])][loc[1]], *loc[2:])
-        return self.file.locate(loc, key=key)
+        return loc
+
+    def at(self, *path: str | int, key: bool = False) -> Location:
+        """Where the value at ``path`` in the briefing file was written."""
+        return self.file.locate(self._in_file(path), key=key)
+
+    def written(self, *path: str | int) -> bool:
+        """True when the briefing file has a value at ``path`` (not just a parent of it)."""
+        return self._in_file(path) in self.file.value_positions

@@ -92,3 +92,25 @@ def test_a_bug_gives_exit_3_a_saved_traceback_and_none_on_screen(tmp_path: Path)
     (saved,) = tmp_path.glob("briefgen-crash-*.txt")
     assert "Traceback" in saved.read_text()
     assert str(saved) in result.stderr
+
+
+def test_new_with_a_bad_id_suggests_one_and_writes_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "desk"
+    assert run_cli("init", str(project)).returncode == 0
+    long_title = "Security coordination " * 5  # 110 characters
+    for written, suggested in (
+        ("Bad Id", "'bad-id'"),
+        ("Été 2024", "'ete-2024'"),  # accents dropped, not the letter
+        # cut to 80 characters at a hyphen
+        (long_title, f"'{'-'.join(['security-coordination'] * 3)}-security'"),
+    ):
+        result = run_cli("new", written, cwd=project)
+        assert result.returncode == 2, result.stderr
+        assert "is not a valid id" in result.stderr
+        assert f"(for example {suggested})" in result.stderr, result.stderr
+    arabic = run_cli("new", "محمود", cwd=project)  # nothing to make an id of: no fake suggestion
+    assert arabic.returncode == 2
+    assert "'an-id'" not in arabic.stderr
+    assert "e.g. 'pa-coordination-2023-02'" in arabic.stderr
+    briefings = sorted(p.name for p in (project / "content/briefings").glob("*.yaml"))
+    assert briefings == ["example.yaml"]  # init's example only: nothing was written
