@@ -247,3 +247,25 @@ def format_date(value: EdtfDate) -> str:
     if plain and start.year == end.year:
         return f"{format_point(start, with_year=False)} – {format_point(end)}"
     return f"{_qualify(format_point(start), start)} – {_qualify(format_point(end), end)}"
+
+
+def date_with_preposition(value: EdtfDate) -> str:
+    """The date with the preposition its precision takes, to follow a verb ('Decided …').
+
+    'on 4 February 2024' for a day, 'in February 2024' or 'in 2024' for a month or a year,
+    'around …' for an approximate date (instead of 'c.'), '… (uncertain)' kept for an uncertain
+    one, and 'between … and …' for an interval.
+    """
+    start, end = value.start, value.end
+    if end is None:
+        preposition = "on" if start.precision == "day" else "in"
+        if start.approximate:
+            preposition = "around"
+        text = f"{preposition} {format_point(start)}"
+        return f"{text} (uncertain)" if start.uncertain else text
+    plain = not start.qualified and not end.qualified and start.precision == end.precision
+    if plain and start.year == end.year and start.month == end.month and start.day is not None:
+        return f"between {start.day} and {format_point(end)}"
+    if plain and start.year == end.year and start.precision != "year":
+        return f"between {format_point(start, with_year=False)} and {format_point(end)}"
+    return f"between {_qualify(format_point(start), start)} and {_qualify(format_point(end), end)}"

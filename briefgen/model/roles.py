@@ -23,10 +23,35 @@ def role_held(role: Role, on: EdtfDate) -> Held:
     return "held" if started_before and still_held else "unknown"
 
 
+def _words(text: str) -> list[str]:
+    return text.casefold().replace(",", " ").split()
+
+
+def title_names_organization(title: str, organization: str) -> bool:
+    """True when ``title`` already says ``organization``, so printing both would repeat it.
+
+    Either the organisation's name is part of the title ('Chair of the Port Board', 'Port
+    Board'), or the two differ only in their first word and share the rest ('Minister of Water
+    and Irrigation', 'Ministry of Water and Irrigation').
+    """
+    title_words, organization_words = _words(title), _words(organization)
+    if not organization_words:
+        return False
+    size = len(organization_words)
+    if any(
+        title_words[i : i + size] == organization_words for i in range(len(title_words) - size + 1)
+    ):
+        return True
+    rest = organization_words[1:]
+    return len(rest) >= 2 and title_words[1:] == rest
+
+
 def role_label(role: Role, actors: Mapping[str, Actor]) -> str:
-    """'Title, Organisation' as printed beside a name."""
+    """'Title, Organisation' as printed beside a name (the title alone when it says both)."""
     organization = actors.get(role.organization) if role.organization else None
-    return f"{role.title}, {organization.name}" if organization else role.title
+    if organization is None or title_names_organization(role.title, organization.name):
+        return role.title
+    return f"{role.title}, {organization.name}"
 
 
 def matching_roles(actor: Actor, title: str) -> list[Role]:

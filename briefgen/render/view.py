@@ -8,14 +8,17 @@ Markdown editions (and the static site), so all three agree on every number and 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from markupsafe import Markup
 
 from briefgen import __version__
 from briefgen.model import Actor, Citation, Project
+from briefgen.model.briefings import Decision, Event, Statement
 from briefgen.model.common import INLINE_CITATION
-from briefgen.model.dates import EdtfDate, format_date
+from briefgen.model.dates import EdtfDate, date_with_preposition, format_date
 from briefgen.provenance.chains import origins, relayed_by
 from briefgen.render import narrative
 from briefgen.render.narrative import CitationNumbers
@@ -144,6 +147,7 @@ class DecisionView:
     id: str
     actor: ActorView
     date: str
+    date_phrase: str  # the date with its preposition: 'on 4 February 2024', 'in February 2024'
     text: Rich
     status: str
     status_label: str
@@ -299,6 +303,54 @@ class _Builder:
         return ActorView(actor.id, actor.name, actor.kind, titles, other_name_views(actor))
 
 
+Fact = TypeVar("Fact", bound=Event | Decision | Statement)
+
+
+def chronological(facts: Iterable[Fact]) -> list[Fact]:
+    """Dated facts of one briefing in the order the briefing tells them.
+
+    By date; on one date, a fact that reacts to another (``reacts_to``) comes after it, and
+    otherwise facts keep the order they are written in. The briefing's timeline and the site's
+    timeline both use this one order.
+    """
+    written = list(facts)
+    ordered: list[Fact] = []
+    by_date = sorted(enumerate(written), key=lambda pair: (pair[1].date.sort_key(), pair[0]))
+    start = 0
+    while start < len(by_date):
+        day = by_date[start][1].date.sort_key()
+        end = start
+        while end < len(by_date) and by_date[end][1].date.sort_key() == day:
+            end += 1
+        ordered += _reactions_after(fact for _, fact in by_date[start:end])
+        start = end
+    return ordered
+
+
+def _reactions_after(facts: Iterable[Fact]) -> list[Fact]:
+    """``facts`` (all of one date) in written order, each reaction moved after its event."""
+    group = list(facts)
+    events = {fact.id for fact in group if isinstance(fact, Event)}
+    waiting: dict[str, list[Fact]] = {}
+    placed: list[Fact] = []
+    done: set[str] = set()
+
+    def place(fact: Fact) -> None:
+        placed.append(fact)
+        if isinstance(fact, Event):
+            done.add(fact.id)
+            for reaction in waiting.pop(fact.id, []):
+                place(reaction)
+
+    for fact in group:
+        target = None if isinstance(fact, Event) else fact.reacts_to
+        if target is not None and target in events and target not in done:
+            waiting.setdefault(target, []).append(fact)
+        else:
+            place(fact)
+    return placed
+
+
 def _key_points(b: _Builder) -> tuple[KeyPointView, ...]:
     return tuple(
         KeyPointView(b.rich(k.text, inline=True), b.cites(k.sources)) for k in b.briefing.key_points
@@ -306,7 +358,7 @@ def _key_points(b: _Builder) -> tuple[KeyPointView, ...]:
 
 
 def _events(b: _Builder) -> tuple[EventView, ...]:
-    ordered = sorted(b.briefing.events, key=lambda e: e.date.sort_key())
+    ordered = chronological(b.briefing.events)
     return tuple(
         EventView(
             id=e.id,
@@ -334,6 +386,7 @@ def _decisions(b: _Builder) -> tuple[DecisionView, ...]:
             id=d.id,
             actor=b.actor(d.actor, d.date),
             date=format_date(d.date),
+            date_phrase=date_with_preposition(d.date),
             text=b.rich(d.text),
             status=d.status,
             status_label=STATUS_LABELS[d.status],

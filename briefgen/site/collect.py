@@ -9,9 +9,9 @@ from briefgen.model import Actor, Briefing, Project, Tlp
 from briefgen.model.briefings import Decision, Event, Statement
 from briefgen.model.dates import EdtfDate
 from briefgen.model.references import named_in
+from briefgen.render.view import chronological
 
 ItemKind = Literal["event", "decision", "statement"]
-_KIND_ORDER = {"event": 0, "decision": 1, "statement": 2}
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,11 @@ class Item:
     date: EdtfDate
     briefing: BriefingRef
     fact: Event | Decision | Statement
+    position: int = 0  # place in its briefing's order (render.view.chronological)
 
     def sort_key(self) -> tuple[object, ...]:
-        """Chronological; on one date events, then decisions, then statements (reactions)."""
-        return (self.date.sort_key(), _KIND_ORDER[self.kind], self.briefing.id, self.anchor)
+        """Chronological; on one date, briefing by briefing, each in the briefing's own order."""
+        return (self.date.sort_key(), self.briefing.id, self.position)
 
 
 def ref(project: Project, briefing_id: str) -> BriefingRef:
@@ -60,15 +61,29 @@ def highest_marking(markings: list[Tlp]) -> Tlp:
     return max(markings, key=lambda tlp: tlp.rank, default=Tlp.CLEAR)
 
 
+def _kind(fact: Event | Decision | Statement) -> ItemKind:
+    if isinstance(fact, Event):
+        return "event"
+    return "decision" if isinstance(fact, Decision) else "statement"
+
+
 def briefing_items(project: Project, briefing_id: str) -> list[Item]:
-    """Every event, decision and statement of one briefing, in the briefing's order."""
+    """Every event, decision and statement of one briefing, in the briefing's order.
+
+    That order is :func:`briefgen.render.view.chronological`: by date; on one date, a reaction
+    after the event it reacts to, then as written (events, decisions, statements).
+    """
     briefing: Briefing = project.briefings[briefing_id]
     target = ref(project, briefing_id)
+    written: list[Event | Decision | Statement] = [
+        *briefing.events,
+        *briefing.decisions,
+        *briefing.statements,
+    ]
     # Titles held on each date are not gathered here: the briefing's render view has them.
     return [
-        *(Item("event", f"event-{e.id}", e.date, target, e) for e in briefing.events),
-        *(Item("decision", f"decision-{d.id}", d.date, target, d) for d in briefing.decisions),
-        *(Item("statement", f"statement-{s.id}", s.date, target, s) for s in briefing.statements),
+        Item(_kind(fact), f"{_kind(fact)}-{fact.id}", fact.date, target, fact, position)
+        for position, fact in enumerate(chronological(written))
     ]
 
 

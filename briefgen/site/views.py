@@ -19,6 +19,7 @@ from markupsafe import Markup
 from briefgen.model import Actor, Project, Role, Source, Tlp
 from briefgen.model.briefings import Statement
 from briefgen.model.dates import EdtfDate, format_date
+from briefgen.model.roles import title_names_organization
 from briefgen.render import narrative
 from briefgen.render.sources import EndnoteView
 from briefgen.render.view import (
@@ -162,6 +163,9 @@ class RoleView:
     title: str
     organization: Actor | None
     span: str
+    # True when the title already says the organisation ('Minister of Water and Irrigation',
+    # 'Ministry of Water and Irrigation'): the page links the title instead of repeating it.
+    says_organization: bool = False
 
 
 def _when(value: EdtfDate) -> str:
@@ -184,11 +188,12 @@ def role_views(actor: Actor, project: Project) -> list[RoleView]:
     def key(role: Role) -> tuple[date, date]:
         return role.from_.sort_key() if role.from_ else (date.min, date.min)
 
-    ordered = sorted(actor.roles, key=key)
-    return [
-        RoleView(r.title, project.actors.get(r.organization or ""), role_span(r.from_, r.to))
-        for r in ordered
-    ]
+    views: list[RoleView] = []
+    for r in sorted(actor.roles, key=key):
+        organization = project.actors.get(r.organization or "")
+        says = organization is not None and title_names_organization(r.title, organization.name)
+        views.append(RoleView(r.title, organization, role_span(r.from_, r.to), says))
+    return views
 
 
 @dataclass(frozen=True)
