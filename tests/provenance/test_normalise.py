@@ -24,6 +24,19 @@ SAME = [
     ("Arabic harakat and tatweel", "مُحَمَّد ـ", "محمد"),
     ("Hebrew niqqud", "שָׁלוֹם", "שלום"),
     ("Hebrew geresh", "צ׳יפס", "צ'יפס"),
+    # Presentation forms, as PDF text extraction yields them, are the letters they show.
+    ("Arabic presentation forms-B", "ﻣﺤﻤﻮﺩ", "محمود"),
+    ("Arabic presentation forms-A", "ﭘﮋﻭﻫﺶ", "پژوهش"),
+    ("Arabic ligature lam-alef (one to two)", "ﻻ ﻧﻘﺒﻞ", "لا نقبل"),
+    ("Arabic ligature allah (one to four)", "ﻋﺒﺪ ﷲ", "عبد الله"),
+    ("Arabic ligature salla (one to four words)", "ﷺ", "صلى الله عليه وسلم"),
+    ("Arabic isolated haraka (form B) is a mark", "ﻣﺤﻤﺪ ﹰ", "محمد"),
+    ("Hebrew presentation forms", "ﬠﬡﬢ", "עאד"),
+    ("Hebrew ligature alef-lamed, shin with dagesh", "\ufb4f \ufb2c", "אל ש"),
+    ("Armenian ligature", "\ufb13", "մն"),
+    ("Latin ligatures", "ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ", "ff fi fl ffi ffl st st"),
+    ("full-width Latin and digits", "ＵＮ　２０２４", "UN 2024"),
+    ("full-width hyphen-minus stays a dash", "a\uff0db", "a - b"),
 ]
 
 
@@ -34,6 +47,59 @@ def test_normalise(why: str, written: str, expected: str) -> None:
 
 def test_diacritics_can_be_kept() -> None:
     assert normalise("مُحَمَّد", strip_diacritics=False) != normalise("محمد")
+
+
+DIFFERENT = [
+    # What NFKC would fold but a reader does not: these are not the same text.
+    ("superscript digit", "m²", "m2"),
+    ("subscript digit", "H₂O", "H2O"),
+    ("superscript letter", "1ˢᵗ", "1st"),
+    ("vulgar fraction", "½", "1⁄2"),
+    ("circled digit", "①", "1"),
+    ("Roman numeral", "Ⅻ", "XII"),
+    ("trade mark sign", "Name™", "NameTM"),
+    ("square unit", "㎏", "kg"),
+    ("Arabic-Indic digits are not Western digits", "٢٠٢٤", "2024"),
+    ("final and plain Hebrew letters differ", "ם", "מ"),
+]
+
+
+@pytest.mark.parametrize(("why", "one", "other"), DIFFERENT, ids=[c[0] for c in DIFFERENT])
+def test_not_folded(why: str, one: str, other: str) -> None:
+    assert normalise(one) != normalise(other), why
+
+
+def test_presentation_forms_keep_their_points_when_asked() -> None:
+    # A Hebrew letter with dagesh decomposes to letter and point; the point is a diacritic.
+    assert normalise("\ufb35", strip_diacritics=False) == "\u05d5\u05bc"
+    assert normalise("\ufb35") == "\u05d5"
+
+
+def test_ordinary_text_unchanged() -> None:
+    text = "The cut, 20 per cent (m² of land), ½ of it - said ١٢ officials: «done»."
+    assert (
+        normalise(text) == 'The cut, 20 per cent (m² of land), ½ of it - said ١٢ officials: "done".'
+    )
+
+
+PRESENTATION_ARCHIVE = "ﻭﻗﺎﻝ ﻣﺤﻤﻮﺩ ﻋﺒﺪ ﷲ: ﻻ ﻧﻘﺒﻞ ﺍﻟﺤﺼﺔ ﺍﻟﺠﺪﻳﺪﺓ، ﻭﷲ ﻟﻦ ﻧﺘﺮﺍﺟﻊ ﻋﻨﻬﺎ."
+
+
+def test_quote_in_plain_letters_found_in_presentation_forms() -> None:
+    archive = ArchiveText(PRESENTATION_ARCHIVE)
+    assert archive.find("لا نقبل الحصة الجديدة، والله لن نتراجع عنها.") is None
+    assert archive.find("محمود عبد الله") is None
+    # Whole words still: the ligature ﻻ is the word لا, not part of another.
+    assert archive.find("ﻻ نقبل") is None
+    assert archive.find("قال محمود") is not None
+
+
+def test_closest_passage_after_expanding_ligatures() -> None:
+    # ﷲ and ﻻ expand to several letters: the passage shown must still line up with the words.
+    mismatch = ArchiveText(PRESENTATION_ARCHIVE).find("لا نقبل الحصة القديمة، والله لن نتراجع")
+    assert mismatch is not None
+    assert mismatch.passage == "لا نقبل الحصة الجديدة، والله لن نتراجع"
+    assert [(d.quote, d.archive) for d in mismatch.differences] == [("القديمة", "الجديدة")]
 
 
 def test_words_keep_inner_apostrophes_and_hyphens() -> None:
