@@ -23,12 +23,26 @@ from markupsafe import Markup, escape
 from briefgen.model.common import INLINE_CITATION
 
 # What narrative HTML may contain after sanitising. No images, media, forms, frames, styles or
-# headings (a heading inside a field would break the document's outline).
+# headings (a heading inside a field would break the document's outline). Tables come from
+# Markdown pipe tables, each in a scrolling wrapper (see _Tables).
 ALLOWED_TAGS = {
     "p", "br", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
     "a", "sup", "sub", "abbr", "hr", "del", "ins", "q", "span",
+    "div", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+}
+# Attributes kept only with these values (on top of ALLOWED_ATTRIBUTES); classes kept only
+# from these sets (nh3 drops any other class, so content cannot borrow the page's classes).
+ALLOWED_ATTRIBUTE_VALUES = {
+    "th": {"scope": {"col"}},
+    "div": {"tabindex": {"0"}, "role": {"group"}, "aria-label": {"Table"}},
+}
+_ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
+ALLOWED_CLASSES = {"th": _ALIGN_CLASSES, "td": _ALIGN_CLASSES, "div": {"table-scroll"}}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 
 # Markdown images; link destinations and reference definitions with a scheme other than the
@@ -58,7 +72,7 @@ _URL_IGNORED = re.compile(r"[\t\n\r]")
 # images. Any other tag in their HTML means raw HTML got through.
 _MARKDOWN_TAGS = {
     "p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "hr",
-    "h1", "h2", "h3", "h4", "h5", "h6",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 # Python-markdown's stand-in for '&' in the attributes it obfuscates (autolinked e-mail).
 _PY_MARKDOWN_AMP = "\x02amp\x03"
@@ -111,13 +125,55 @@ class _UnsafeLinksAsText(Treeprocessor):
             image.attrib.clear()
 
 
+class _Tables(Treeprocessor):
+    """Pipe tables as accessible, scrollable tables.
+
+    A header cell gets ``scope="col"`` (python-markdown writes a bare ``<th>``); a column's
+    alignment becomes a class (``align-left``, ``align-center``, ``align-right``) instead of
+    an ``align`` attribute or inline style. Each table goes into a ``div.table-scroll`` that
+    scrolls sideways on a narrow screen; it is focusable (``tabindex="0"``), so a keyboard
+    user can scroll it too, and named as a group so that a screen reader says why it is there.
+    """
+
+    def run(self, root: Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    self._wrap(parent, index, child)
+        for cell in root.iter():
+            if cell.tag not in ("th", "td"):
+                continue
+            align = cell.attrib.pop("align", None) or ""
+            cell.attrib.pop("style", None)
+            if cell.tag == "th":
+                cell.set("scope", "col")
+            if f"align-{align}" in _ALIGN_CLASSES:
+                cell.set("class", f"align-{align}")
+
+    @staticmethod
+    def _wrap(parent: Element, index: int, table: Element) -> None:
+        wrapper = Element(
+            "div",
+            {"class": "table-scroll", "tabindex": "0", "role": "group", "aria-label": "Table"},
+        )
+        wrapper.tail, table.tail = table.tail, None
+        parent.remove(table)
+        wrapper.append(table)
+        parent.insert(index, wrapper)
+
+
 def _markdown_engine() -> markdown.Markdown:
-    engine = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    engine = markdown.Markdown(
+        extensions=["sane_lists", "tables"],
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
+    )
     # python-markdown passes raw HTML through; without these two processors it is escaped
     # and shown as the text the author typed.
     engine.preprocessors.deregister("html_block")
     engine.inlinePatterns.deregister("html")
     engine.treeprocessors.register(_UnsafeLinksAsText(engine), "unsafe_links", 0)
+    engine.treeprocessors.register(_Tables(engine), "tables_markup", 0)
     return engine
 
 
@@ -127,6 +183,8 @@ def sanitise(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values=ALLOWED_ATTRIBUTE_VALUES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes=SAFE_SCHEMES,
         url_relative="deny",
         link_rel="noopener noreferrer",
@@ -298,18 +356,26 @@ def markdown_is_inert(text: str) -> bool:
 
     Live is: an image, a link to anything but http(s) or mailto, raw HTML, or a reference
     definition (definitions are global to a document: one field's would turn another field's
-    ``[1]`` or ``[text]`` into a link).
+    ``[1]`` or ``[text]`` into a link). A pipe table is not live; its cells are checked like
+    any other text, and the text is read with and without pipe tables.
     """
+    # Each parser reads the text twice: as is, and with pipe tables (GitHub-flavoured viewers
+    # split a table's cells before they read links, so a cell may read differently).
     for variant in (text, _flattened(text)):
-        python_markdown = markdown.Markdown()
-        commonmark_env: dict[str, object] = {}
-        try:
-            html = python_markdown.convert(variant)
-        except RecursionError:
-            return False
-        html += _CommonMark().render(variant, commonmark_env)
-        if python_markdown.references or commonmark_env.get("references") or _live_markup(html):
-            return False
+        for tables in (False, True):
+            python_markdown = markdown.Markdown(extensions=["tables"] if tables else [])
+            commonmark = _CommonMark()
+            if tables:
+                commonmark.enable("table")
+            commonmark_env: dict[str, object] = {}
+            try:
+                html = python_markdown.convert(variant)
+            except RecursionError:
+                return False
+            html += commonmark.render(variant, commonmark_env)
+            references = python_markdown.references or commonmark_env.get("references")
+            if references or _live_markup(html):
+                return False
     return True
 
 
