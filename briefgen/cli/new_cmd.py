@@ -15,10 +15,14 @@ from briefgen.errors import OutputError
 from briefgen.load import read_yaml_file
 from briefgen.load.confine import first_link, open_folder
 from briefgen.load.project_files import BRIEFINGS_DIR, PROJECT_FILE
+from briefgen.model import placeholders
 from briefgen.model.common import id_problem, is_valid_id
 from briefgen.model.project import ProjectSettings
 from briefgen.validate.schema import parse_file
 
+# summary, background and outlook (and the --title and --author defaults, and a decision's
+# first recommendation) are the texts of briefgen.model.placeholders: validation reports each
+# one left in a briefing.
 SKELETON = """\
 # yaml-language-server: $schema=../../schemas/briefing.schema.json
 title: {title}
@@ -30,16 +34,16 @@ version: "0.1"
 authors: [{author}]
 # Narrative fields are Markdown; cite a source inline as [@source-id].
 summary: >-
-  Bottom line up front: one or two sentences a reader must take away.
+  {summary}
 key_points: []
 background: >-
-  What a reader needs to know to follow the rest.
+  {background}
 events: []
 decisions: []
 statements: []
 assessments: []
 outlook: >-
-  What to expect next.
+  {outlook}
 information_gaps: []
 recommendations: []
 """
@@ -58,7 +62,7 @@ def _settings(root: Path) -> ProjectSettings:
 
 @click.command()
 @click.argument("briefing_id", metavar="ID")
-@click.option("--title", default="Untitled briefing", help="Title of the new briefing.")
+@click.option("--title", default=placeholders.TITLE, help="Title of the new briefing.")
 @click.option(
     "--purpose",
     type=click.Choice(["information", "decision"]),
@@ -66,7 +70,7 @@ def _settings(root: Path) -> ProjectSettings:
     show_default=True,
     help="'decision' briefings must end with recommendations.",
 )
-@click.option("--author", default="Analyst", help="Author name to start with.")
+@click.option("--author", default=placeholders.AUTHOR, help="Author name to start with.")
 @click.option(
     "--project",
     "path",
@@ -95,9 +99,15 @@ def new(briefing_id: str, title: str, purpose: str, author: str, path: Path | No
         purpose=purpose,
         today=dt.date.today().isoformat(),
         author=_yaml_text(author),
+        summary=placeholders.SUMMARY,
+        background=placeholders.BACKGROUND,
+        outlook=placeholders.OUTLOOK,
     )
     if purpose == "decision":
-        text = text.replace("recommendations: []", "recommendations:\n  - What to decide, and why.")
+        text = text.replace(
+            "recommendations: []",
+            f"recommendations:\n  - {_yaml_text(placeholders.RECOMMENDATION)}",
+        )
     _create(root, target.name, text)
     click.echo(
         f"Created {target.relative_to(root)}; fill it in, then run briefgen validate.", err=True

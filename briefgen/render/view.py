@@ -201,7 +201,11 @@ class SourceSummary:
     @property
     def sentence(self) -> str:
         """One sentence for the reader."""
+        if not self.cited:
+            return "This note cites no sources."
         noun = "source" if self.cited == 1 else "sources"
+        if not self.origins:  # never an empty list in prose
+            return f"This note cites {self.cited} {noun}."
         origin = "origin" if self.independent == 1 else "origins"
         names = ", ".join(self.origins)
         return (

@@ -18,6 +18,8 @@ from briefgen.load import ProjectFiles, load_project_files
 from briefgen.model import Actor, Briefing, Project, ProjectSettings, Source
 from briefgen.model.common import MAX_ID_LENGTH, is_valid_id
 from briefgen.model.facts import FACT_LISTS
+from briefgen.model.placeholders import PLACEHOLDERS as NEW_PLACEHOLDERS
+from briefgen.model.placeholders import is_placeholder
 from briefgen.provenance import verify
 from briefgen.provenance.verify import ExtractedTexts, QuoteOutcome
 from briefgen.validate import briefing_dates, briefing_refs, briefing_sources, markdown_rules
@@ -30,7 +32,54 @@ from briefgen.validate.context import (
 from briefgen.validate.registry_rules import build_registry, check_actors, check_sources
 from briefgen.validate.schema import parse_file, parse_items, parse_salvaging
 
+
+def check_placeholders(ctx: BriefingContext, report: Report) -> None:
+    """No text that ``briefgen new`` writes to be replaced is left in the briefing."""
+    for key in NEW_PLACEHOLDERS:
+        if key in ctx.replaced:
+            continue
+        value = getattr(ctx.briefing, key)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, text in items:
+            if not isinstance(text, str) or not is_placeholder(text):
+                continue
+            path: tuple[str | int, ...] = (key,) if index is None else (key, index)
+            report.error(
+                ctx.at(*path),
+                f"placeholder text from 'briefgen new' left in {quoted(key)}",
+                f"replace it with the briefing's own {_PLACEHOLDER_WHAT[key]}",
+                code="placeholder",
+            )
+
+
+_PLACEHOLDER_WHAT = {
+    "title": "title",
+    "authors": "author names",
+    "summary": "bottom line",
+    "background": "background, or remove 'background'",
+    "outlook": "outlook, or remove 'outlook'",
+    "recommendations": "recommendations",
+}
+
+
+def check_has_facts(ctx: BriefingContext, report: Report) -> None:
+    """A briefing states a fact: a key point, event, decision, statement or assessment."""
+    if ctx.replaced & set(FACT_LISTS) or set(ctx.kept) & set(FACT_LISTS):
+        return  # a list was left out after a schema error: its facts may be there
+    if any(getattr(ctx.briefing, name) for name in FACT_LISTS):
+        return
+    report.warning(
+        ctx.at("key_points", key=True),
+        "this briefing states no facts: no key points, events, decisions, statements or "
+        "assessments",
+        "add at least one, with the sources it rests on",
+        code="no-facts",
+    )
+
+
 BRIEFING_CHECKS = (
+    check_placeholders,
+    check_has_facts,
     briefing_refs.check_item_ids,
     briefing_refs.check_actor_refs,
     briefing_refs.check_event_refs,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+from briefgen.model import placeholders
 from tests.conftest import run_cli
 
 
@@ -59,8 +61,11 @@ def test_new_makes_a_valid_briefing_and_never_overwrites(tmp_path: Path) -> None
     text = (project / "content/briefings/talks-2024.yaml").read_text()
     assert 'title: "yes: no"' in text
     assert "marking: TLP:AMBER" in text  # the scaffold's default_marking
-    checked = run_cli("validate", "--strict", cwd=project)
-    assert checked.returncode == 0, checked.stdout
+    checked = run_cli("validate", cwd=project)  # it parses: the errors are its placeholders
+    assert checked.returncode == 1, checked.stdout
+    errors = [line for line in checked.stdout.splitlines() if ": error: " in line]
+    assert errors and all("placeholder text from 'briefgen new'" in line for line in errors)
+    assert "left in 'recommendations'" in checked.stdout
     again = run_cli("new", "talks-2024", cwd=project)
     assert again.returncode == 2
     assert "already exists" in again.stderr
@@ -114,3 +119,43 @@ def test_new_with_a_bad_id_suggests_one_and_writes_nothing(tmp_path: Path) -> No
     assert "e.g. 'pa-coordination-2023-02'" in arabic.stderr
     briefings = sorted(p.name for p in (project / "content/briefings").glob("*.yaml"))
     assert briefings == ["example.yaml"]  # init's example only: nothing was written
+
+
+def test_untouched_new_briefing_reports_each_placeholder_where_it_is(tmp_path: Path) -> None:
+    project = tmp_path / "desk"
+    assert run_cli("init", str(project)).returncode == 0
+    assert run_cli("new", "x", cwd=project).returncode == 0
+    path = project / "content/briefings/x.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    checked = run_cli("validate", cwd=project)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    pattern = re.compile(
+        r"content/briefings/x\.yaml:(\d+):(\d+): error: placeholder text from 'briefgen new' "
+        r"left in '(\w+)' \(replace it with .*\)"
+    )
+    output = checked.stdout.splitlines()
+    errors = [line for line in output if ": error: " in line]
+    found = {}
+    for line in errors:
+        match = pattern.fullmatch(line)
+        assert match, line
+        row, column, key = int(match[1]), int(match[2]), match[3]
+        at = lines[row - 1][column - 1 :]
+        if at.startswith(">-"):  # a folded block: the text is on the next line
+            at = lines[row].strip()
+        assert lines[row - 1].startswith(f"{key}: "), line  # on the line of its key
+        found[key] = at.strip('"[]')
+    written = {"title", "authors", "summary", "background", "outlook"}  # purpose: information
+    assert set(found) == written, checked.stdout
+    for key, text in found.items():
+        assert text == placeholders.PLACEHOLDERS[key], (key, text)
+    others = [line for line in output if line not in errors and "x.yaml" in line]
+    assert len(others) == 1 and "warning: this briefing states no facts" in others[0], others
+
+    text = path.read_text(encoding="utf-8")
+    for placeholder in placeholders.PLACEHOLDERS.values():
+        text = text.replace(placeholder, "Talks resume in Cairo")
+    path.write_text(text, encoding="utf-8")
+    again = run_cli("validate", cwd=project)
+    assert again.returncode == 0, again.stdout
+    assert "placeholder" not in again.stdout

@@ -55,3 +55,28 @@ def test_template_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     result = run_cli("build", str(project), "--format", "md")
     assert result.returncode == 1
     assert "briefing.md:3" in result.stderr, result.stderr
+
+
+NO_SOURCES = """\
+title: Talks resume in Cairo
+marking: TLP:CLEAR
+purpose: information
+cutoff: "2024-03-01"
+issued: "2024-03-02"
+version: "0.1"
+authors: [First Analyst]
+summary: Talks resume in Cairo next week.
+"""
+
+
+def test_a_briefing_citing_nothing_prints_no_empty_list(tmp_path: Path) -> None:
+    project = copy_fixture("full", tmp_path)
+    (project / "content/briefings/talks.yaml").write_text(NO_SOURCES, encoding="utf-8")
+    out = build(project, "--format", "html,md")
+    html = (out / "talks" / "briefing.html").read_text(encoding="utf-8")
+    markdown = (out / "talks" / "briefing.md").read_text(encoding="utf-8")
+    for text in (html, markdown):
+        assert "This note cites no sources." in text
+        assert "()" not in text
+        assert "independent origin" not in text
+    assert '<ol class="endnotes">' not in html  # no empty list either
