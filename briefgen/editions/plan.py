@@ -40,10 +40,12 @@ _worker_project: dict[str, Project] = {}
 
 def briefing_keys(project: Project, ids: Sequence[str]) -> dict[str, str]:
     """The key of each briefing (see :mod:`briefgen.render.inputs`)."""
-    from briefgen.render.inputs import briefing_key, templates_digest
+    from briefgen.render.inputs import briefing_key, has_template_overrides, templates_digest
 
+    # Both look at the templates folder on disk: once per build, not once per briefing.
     templates = templates_digest(project.root)
-    return {i: briefing_key(project, i, templates) for i in ids}
+    overridden = has_template_overrides(project.root)
+    return {i: briefing_key(project, i, templates, overridden=overridden) for i in ids}
 
 
 def _render_outcome(project: Project, briefing_id: str, formats: Sequence[str]) -> Outcome:

@@ -186,14 +186,19 @@ def _entries(scoped: Project) -> dict[str, dict[str, Any]]:
     }
 
 
-def briefing_inputs(project: Project, briefing_id: str, templates: str) -> dict[str, Any]:
+def briefing_inputs(
+    project: Project, briefing_id: str, templates: str, *, overridden: bool | None = None
+) -> dict[str, Any]:
     """Everything one briefing's outputs depend on, as a JSON-like value.
 
-    ``templates`` is :func:`templates_digest` of the project (computed once per build).
+    ``templates`` is :func:`templates_digest` of the project and ``overridden``
+    :func:`has_template_overrides` (both computed once per build; looked up when not given).
     """
     scoped = scoped_to(project, (briefing_id,))
     settings = scoped.settings.model_dump(mode="json")
-    if not has_template_overrides(project.root):
+    if overridden is None:
+        overridden = has_template_overrides(project.root)
+    if not overridden:
         # Project templates may read any setting; the built-in briefing ones read none of these.
         settings = {k: v for k, v in settings.items() if k not in SITE_ONLY_SETTINGS}
     return {
@@ -211,8 +216,10 @@ def briefing_inputs(project: Project, briefing_id: str, templates: str) -> dict[
     }
 
 
-def briefing_key(project: Project, briefing_id: str, templates: str) -> str:
+def briefing_key(
+    project: Project, briefing_id: str, templates: str, *, overridden: bool | None = None
+) -> str:
     """The digest of :func:`briefing_inputs`: equal keys mean equal outputs."""
-    inputs = briefing_inputs(project, briefing_id, templates)
+    inputs = briefing_inputs(project, briefing_id, templates, overridden=overridden)
     text = json.dumps(inputs, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return _sha256(text.encode("ascii"))
