@@ -58,6 +58,15 @@ def cli() -> object:
 
 
 @pytest.fixture(scope="session")
+def init_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ``briefgen init`` project per test session: copy it, never change it."""
+    target = tmp_path_factory.mktemp("init-template") / "desk"
+    created = run_cli("init", str(target))
+    assert created.returncode == 0, created.stderr
+    return target
+
+
+@pytest.fixture(scope="session")
 def wheel_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The briefgen wheel built from this tree (once per test session)."""
     out = tmp_path_factory.mktemp("wheel")

@@ -32,19 +32,10 @@ HTML_MD = BuildOptions(formats=("html", "md"))
 BRIEFING = "content/briefings/example.yaml"
 
 
-@pytest.fixture(scope="module")
-def template_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One ``briefgen init`` project, copied by each test."""
-    target = tmp_path_factory.mktemp("template") / "desk"
-    created = run_cli("init", str(target))
-    assert created.returncode == 0, created.stderr
-    return target
-
-
 @pytest.fixture
-def project(template_project: Path, tmp_path: Path) -> Path:
+def project(init_template: Path, tmp_path: Path) -> Path:
     """A fresh project in ``tmp_path/desk``, beside the canary folder."""
-    return Path(shutil.copytree(template_project, tmp_path / "desk", symlinks=True))
+    return Path(shutil.copytree(init_template, tmp_path / "desk", symlinks=True))
 
 
 _SEALED: dict[Path, dict[str, tuple[bytes | str, int]]] = {}
