@@ -22,7 +22,7 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePath, PurePosixPath
 
 from briefgen.errors import ConfineError as ConfineError  # importable from here too
@@ -118,6 +118,52 @@ def _kind(mode: int) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a regular file"
+
+
+def walk_inside(root: Path, folder: str | None = None) -> Iterator[tuple[str, Path | ConfineError]]:
+    """Every file under ``root/folder`` (or ``root``), in name order, by the rule above.
+
+    Each is (path relative to the folder, real path), or (that path, the refusal) for a link
+    that leads out of ``root`` or loops: it is never followed, nor is anything below it. A
+    link that stays inside is followed, and each real folder is walked once, so a loop of
+    links inside ends. Nothing is read but folder listings.
+    """
+    base = root.resolve()
+    try:
+        start = resolve_inside(base, folder, folder=True) if folder else base
+    except ConfineError as exc:
+        yield "", exc  # the folder itself leads out: not even listed
+        return
+    if start.is_dir():
+        yield from _walk(base, start, f"{folder}/" if folder else "", "", set())
+
+
+def _walk(
+    base: Path, folder: Path, written: str, prefix: str, seen: set[Path]
+) -> Iterator[tuple[str, Path | ConfineError]]:
+    # ``written`` is how the folder is reached from ``base`` (through links inside, as written),
+    # so that resolve_inside names a refused link by the path the project writes.
+    seen.add(folder)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield prefix, ConfineError(f"cannot list the folder: {exc.strerror or exc}")
+        return
+    for entry in entries:
+        if entry.name == "__pycache__":
+            continue
+        relative, path = prefix + entry.name, Path(entry.path)
+        if entry.is_symlink():
+            try:
+                path = resolve_inside(base, written + relative)
+            except ConfineError as exc:
+                yield relative, exc
+                continue
+        if path.is_dir():
+            if path not in seen:
+                yield from _walk(base, path, written, f"{relative}/", seen)
+        else:
+            yield relative, path
 
 
 def read_bounded(path: Path | str, limit: int, *, dir_fd: int | None = None) -> bytes:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.diagnostics import Location, Report
-from briefgen.load.confine import ConfineError, resolve_inside
+from briefgen.load.confine import ConfineError, resolve_inside, walk_inside
 from briefgen.load.yaml_reader import LoadedFile, read_yaml_file
 
 PROJECT_FILE = "briefgen.yaml"
@@ -87,26 +88,11 @@ def _check_templates(root: Path, report: Report) -> None:
     Checked with the content, so that a build stops before rendering: a project's templates
     and CSS obey the same rule as its content, whether or not a template is used.
     """
-    try:
-        folder = resolve_inside(root, TEMPLATES_DIR, folder=True)
-    except ConfineError as exc:
-        report.error(Location(TEMPLATES_DIR, 1, 1), exc.message, exc.hint)
-        return
-    pending = [folder] if folder.is_dir() else []
-    seen = 0
-    while pending and seen < MAX_TEMPLATE_ENTRIES:
-        for entry in sorted(os.scandir(pending.pop()), key=lambda e: e.name):
-            seen += 1
-            relative = Path(entry.path).relative_to(folder).as_posix()
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(Path(entry.path))
-            elif entry.is_symlink():
-                try:
-                    resolve_inside(root, f"{TEMPLATES_DIR}/{relative}")
-                except ConfineError as exc:
-                    report.error(
-                        Location(f"{TEMPLATES_DIR}/{relative}", 1, 1), exc.message, exc.hint
-                    )
+    entries = itertools.islice(walk_inside(root, TEMPLATES_DIR), MAX_TEMPLATE_ENTRIES)
+    for relative, found in entries:
+        if isinstance(found, ConfineError):
+            where = f"{TEMPLATES_DIR}/{relative}" if relative else TEMPLATES_DIR
+            report.error(Location(where, 1, 1), found.message, found.hint)
 
 
 def load_project_files(root: Path, report: Report) -> ProjectFiles:

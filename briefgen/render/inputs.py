@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
-from briefgen.load.confine import ConfineError, read_inside, resolve_inside
+from briefgen.load.confine import ConfineError, read_inside, walk_inside
 from briefgen.load.project_files import TEMPLATES_DIR
 from briefgen.model import Project
 from briefgen.model.references import scoped_to
@@ -77,60 +77,17 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _walk(
-    base: Path, folder: Path, prefix: str, seen: set[Path]
-) -> Iterator[tuple[str, Path | str]]:
-    """(relative path, real path or why it is not read) of the files under ``folder``.
-
-    Links are followed only when their real path is inside ``base`` (the project's rule, see
-    :mod:`briefgen.load.confine`), and each real folder is walked once, so a loop of links
-    ends. A link that leads out is never followed: it stands in the digest as its target.
-    """
-    seen.add(folder)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError as exc:
-        yield prefix, f"unreadable folder: {exc.strerror}"
-        return
-    for entry in entries:
-        relative, path = prefix + entry.name, Path(entry.path)
-        if entry.name == "__pycache__":
-            continue
-        if entry.is_symlink():
-            try:
-                path = path.resolve(strict=False)
-            except (OSError, RuntimeError):  # a loop of links
-                yield relative, f"link loop: {os.readlink(entry.path)}"
-                continue
-            if not path.is_relative_to(base):
-                yield relative, f"link out of the project: {path}"
-                continue
-        if path.is_dir():
-            if path not in seen:
-                yield from _walk(base, path, f"{relative}/", seen)
-        else:
-            yield relative, path
-
-
 def _files(
     root: Path, folder: str | None = None, skip: str | None = None
 ) -> Iterator[tuple[str, Path | str]]:
-    """Every file under ``root/folder`` (or ``root``), in name order, nothing outside ``root`` read.
+    """Every file under ``root/folder`` by the project-file rule (:func:`walk_inside`).
 
-    Each is (relative POSIX path, real path), or (relative path, text) for what must not be
-    read: a link out of ``root``, a loop. ``skip`` leaves out a top-level folder.
+    Each is (relative POSIX path, real path), or (relative path, why it is not read: a link
+    out of ``root``, a loop). ``skip`` leaves out a top-level folder.
     """
-    base = root.resolve()
-    try:
-        start = resolve_inside(base, folder, folder=True) if folder else base
-    except ConfineError as exc:
-        yield "", exc.message  # templates/ itself leads out: not even listed
-        return
-    if not start.is_dir():
-        return
-    for relative, path in _walk(base, start, "", set()):
+    for relative, found in walk_inside(root, folder):
         if skip is None or not relative.startswith(f"{skip}/"):
-            yield relative, path
+            yield relative, found if isinstance(found, Path) else found.message
 
 
 def _file_digest(root: Path, path: Path | str) -> str:
