@@ -74,6 +74,16 @@ def serve(path: Path | None, port: int, all_markings: bool) -> int:
     return EXIT_OK
 
 
+def failed_build_line(outcome: Outcome) -> str:
+    """'build 3 failed (1 error, 2 warnings): the preview page lists each problem'."""
+    if outcome.report is not None:
+        summary = summary_line(outcome.report, strict=False)
+    else:
+        count = len(outcome.errors)
+        summary = f"{count} error" if count == 1 else f"{count} errors"
+    return f"build {outcome.version} failed ({summary}): the preview page lists each problem"
+
+
 def _report(outcome: Outcome) -> None:
     if outcome.report is not None:
         print_diagnostics(outcome.report, "text", strict=False, verbose=False)
@@ -81,8 +91,7 @@ def _report(outcome: Outcome) -> None:
         if outcome.report is None or not outcome.report.failed():
             for line in outcome.errors:
                 click.echo(line)
-        summary = summary_line(outcome.report, strict=False) if outcome.report else "errors"
-        click.echo(f"build {outcome.version}: {summary}; the page shows them", err=True)
+        click.echo(failed_build_line(outcome), err=True)
         return
     withheld = f", {outcome.withheld} withheld by the ceiling" if outcome.withheld else ""
     click.echo(

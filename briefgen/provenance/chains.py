@@ -85,9 +85,22 @@ def common_origins(group: Iterable[str], sources: Mapping[str, Source]) -> tuple
     return tuple(sorted(linking))
 
 
-def group_label(group: tuple[str, ...]) -> str:
-    """A group as printed: 'vop', or 'inn + state' for origins linked by citing chains."""
-    return " + ".join(group)
+def group_label(group: tuple[str, ...], sources: Mapping[str, Source]) -> str:
+    """A group of linked origins as printed, saying what links them.
+
+    'vop' for one origin; 'vop, also relayed by inn' when one cited source relays another;
+    'inn and jpost, both relaying vop' when they relay a source the fact does not cite.
+    """
+    if len(group) < 2:
+        return "".join(group)
+    through = common_origins(group, sources)
+    others = [m for m in group if m not in through]
+    if all(t in group for t in through):
+        return f"{_join(list(through))}, also relayed by {_join(others)}"
+    if len(through) > 1:
+        return f"{_join(list(group))}, linked through {_join(list(through))}"
+    both = "both" if len(group) == 2 else "all"
+    return f"{_join(list(group))}, {both} relaying {through[0]}"
 
 
 def citation_chain(citation: Citation, sources: Mapping[str, Source]) -> tuple[str, ...]:

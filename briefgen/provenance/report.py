@@ -88,7 +88,7 @@ def describe_briefing(
         item = getattr(ctx.briefing, list_name)[index]
         chains = tuple(dict.fromkeys(citation_chain(c, sources) for c in fact.citations))
         groups = independent_groups(fact.citations, sources)
-        found = tuple(group_label(g) for g in groups)
+        found = tuple(group_label(g, sources) for g in groups)
         outcome = outcomes.get(item.id) if list_name == "statements" else None
         facts.append(
             FactProvenance(
@@ -166,4 +166,6 @@ def _origins_line(fact: FactProvenance) -> str:
         return "no sources"
     noun = "independent origin" if count == 1 else "independent origins"
     flag = " (single origin)" if count == 1 and fact.judgement else ""
-    return f"{count} {noun}{flag}: {', '.join(fact.origins)}"
+    # A linked group's label has commas of its own ("vop, also relayed by inn").
+    separator = "; " if any("," in label for label in fact.origins) else ", "
+    return f"{count} {noun}{flag}: {separator.join(fact.origins)}"

@@ -7,6 +7,7 @@ stopping, and adds its reload script to served pages only.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -98,6 +99,12 @@ def test_serve_rebuilds_on_save_and_shows_errors_on_the_page(server: tuple[str, 
     wait_for(lambda: "The project has errors" in fetch(base + "index.html")[1], "the error")
     page = fetch(base + "actors.html")[1]
     assert "night-shift-2021.yaml" in page and "TLP:CLEAR" in page  # file:line and the hint
+    log = project.parent / "serve.log"
+    wait_for(lambda: "failed (" in log.read_text(encoding="utf-8"), "the terminal line")
+    assert re.search(
+        r"build \d+ failed \(1 error, \d+ warnings\): the preview page lists each problem",
+        log.read_text(encoding="utf-8"),
+    )
 
     briefing.write_text(text, "utf-8")
     wait_for(lambda: "Eastbay port trials a night shift" in fetch(base)[1], "the fix")
