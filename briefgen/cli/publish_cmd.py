@@ -51,6 +51,11 @@ def publish(
     disk, or serve the folder from any address.
 
     \b
+    A direct quote of a published briefing that was never checked against
+    an archived copy of its source is an error unless briefgen.yaml sets
+    publish_unverified_quotes: true (the pages then mark it UNVERIFIED).
+
+    \b
     The PDF and Markdown editions are those 'briefgen build' writes to
     output/<id>/: an up-to-date one there is reused, never rendered again;
     the others are rendered (in N processes with --jobs) and written there
@@ -62,14 +67,20 @@ def publish(
     a failed publish leaves the previous site as it was.
 
     \b
-    Exit codes: 0 written, 1 content errors or a page could not be built,
-    2 usage or no project found, 3 internal error.
+    Exit codes: 0 written, 1 content errors (unverified quotes included) or
+    a page could not be built, 2 usage or no project found, 3 internal error.
     """
+    from briefgen.site.quote_gate import unverified_in_release
     from briefgen.validate import validate_project
 
     workers = parse_jobs(jobs)
     root = resolve_project(path)
-    project, report = validate_project(root)
+    validated = validate_project(root)
+    project, report = validated
+    if project is not None and not strict:
+        # Unverified quotes are notes for a draft but errors for the site (docs/site.md);
+        # --strict already makes them errors.
+        report.items.extend(unverified_in_release(project, validated.outcomes))
     print_diagnostics(report, "text", strict=strict, verbose=verbose)
     if project is None or report.failed(strict):
         summary = summary_line(report, strict=strict, notes=True, verbose=verbose)

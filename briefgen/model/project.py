@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl
 
-from briefgen.model.common import LanguageTag, Marking, StrictModel, Text, Tlp
+from briefgen.model.common import LanguageTag, Marking, StrictModel, Text, Tlp, YamlBool
 
 
 class ProjectSettings(StrictModel):
@@ -21,6 +21,11 @@ class ProjectSettings(StrictModel):
     language: LanguageTag = Field("en", description="BCP 47 tag of the briefings' language.")
     publish_ceiling: Marking = Field(
         Tlp.CLEAR, description="Highest marking the published site may hold."
+    )
+    publish_unverified_quotes: YamlBool = Field(
+        False,
+        description="Let 'publish' release direct quotes never checked against an archived "
+        "copy of their source (each still marked UNVERIFIED). Off: publish refuses them.",
     )
     site_url: HttpUrl | None = Field(
         None, description="Public address of the site; used for absolute ids in the feed."

@@ -80,6 +80,7 @@ class QuoteOutcome:
     briefing_id: str
     statement_id: str
     status: Outcome
+    location: Location
     found_in: tuple[str, ...] = ()
     failed_in: tuple[str, ...] = ()
     unchecked: tuple[str, ...] = ()
@@ -245,16 +246,25 @@ def _check_statement(
         )
     status: Outcome = "failing" if failed else "verified" if found else "unverified"
     return QuoteOutcome(
-        ctx.briefing_id, statement.id, status, tuple(found), tuple(failed), tuple(unchecked)
+        ctx.briefing_id,
+        statement.id,
+        status,
+        where,
+        tuple(found),
+        tuple(failed),
+        tuple(unchecked),
     )
 
 
 def _check_excerpts(ctx: LocatedBriefing, archives: Archives) -> None:
     for fact in iter_facts(ctx.briefing):
         for number, citation in enumerate(fact.citations):
-            if citation.excerpt is None:
+            path = (*fact.path, "sources", number)
+            if citation.excerpt is None or not ctx.valid(*path, "excerpt"):
                 continue
-            where = ctx.at(*fact.path, "sources", number, "excerpt")
+            if not ctx.valid(*path, "source"):
+                continue
+            where = ctx.at(*path, "excerpt")
             text = archives.load(citation.source)
             if text is None:
                 if citation.source in archives.registry.sources:

@@ -89,6 +89,9 @@ def test_sources_counts_notes_and_has_quiet(tmp_path: Path) -> None:
 
 def test_publish_counts_notes_and_v_lists_them(tmp_path: Path) -> None:
     project = _project(tmp_path)
+    # Opted in: without it, publish refuses the quote (tests/site/test_quote_gate.py).
+    with (project / "briefgen.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("publish_unverified_quotes: true\n")
     site = tmp_path / "site"
     plain = run_cli("publish", "--no-pdf", "--out", str(site), str(project))
     assert plain.returncode == 0, plain.stderr

@@ -33,6 +33,12 @@ def test_verified_quote_carries_no_mark(project: Path) -> None:
 
 def test_quote_without_archive_is_marked_everywhere(project: Path) -> None:
     (project / "content/archive/radio-north-2024-05-03.txt").unlink()
+    # publish refuses unverified quotes unless the project opts in (test_quote_gate.py).
+    settings = project / "briefgen.yaml"
+    opted = settings.read_text(encoding="utf-8").replace(
+        "# publish_unverified_quotes: true", "publish_unverified_quotes: true"
+    )
+    settings.write_text(opted, encoding="utf-8")
     site = _publish(project)
     for page in PAGES:
         assert 'class="unverified"' in (site / page).read_text(encoding="utf-8"), page
