@@ -84,3 +84,29 @@ def test_quoted_phrases_in_the_briefing_are_the_reports_words() -> None:
                 if _normalised(phrase).strip(" ,.") not in report:
                     invented.append(f"{path.name}: {key}: “{phrase}”")
     assert not invented, "quoted in the briefing but not in the report:\n" + "\n".join(invented)
+
+
+def test_every_content_file_names_its_schema_for_editors() -> None:
+    """Each file's first line points the YAML language server at the committed schema."""
+    from briefgen.model.schema_export import schema_file_name
+
+    kinds = {
+        REPO / "briefgen.yaml": "project",
+        CONTENT / "actors.yaml": "actors",
+        CONTENT / "sources.yaml": "sources",
+        **dict.fromkeys(BRIEFINGS, "briefing"),
+    }
+    for path, kind in kinds.items():
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        target = (path.parent / first.split("$schema=", 1)[1]).resolve()
+        assert target == (REPO / "schemas" / schema_file_name(kind)).resolve(), path
+
+
+def test_committed_schemas_are_what_briefgen_schema_writes() -> None:
+    """schemas/ is generated: after a model change, run 'briefgen schema --out schemas'."""
+    from briefgen.model.schema_export import FILE_KINDS, schema_file_name, schema_text
+
+    for kind in FILE_KINDS:
+        committed = (REPO / "schemas" / schema_file_name(kind)).read_text(encoding="utf-8")
+        assert committed == schema_text(kind), f"schemas/{schema_file_name(kind)} is stale"

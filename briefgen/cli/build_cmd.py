@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -11,17 +10,16 @@ from typing import Any
 import click
 
 from briefgen.cli.common import (
+    complete_briefing_ids,
     notes_summary,
     print_diagnostics,
     resolve_project,
     summary_line,
 )
 from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
+from briefgen.cli.progress import ProgressBar, shown_path
 
 ALL_FORMATS = ("pdf", "html", "md")
-# A progress bar only helps when there is something to wait for.
-PROGRESS_THRESHOLD = 3
-
 
 # --jobs of build and publish: how many briefings render at once (see parse_jobs).
 JOBS_OPTION = click.option(
@@ -66,40 +64,6 @@ def parse_formats(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f for f in ALL_FORMATS if f in wanted) or ALL_FORMATS
 
 
-class _ProgressBar:
-    """A rich progress bar on stderr, shown only for more than a few briefings on a terminal."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.bar: Any = None
-        self.task: Any = None
-
-    def start(self, total: int) -> None:
-        if self.quiet or total <= PROGRESS_THRESHOLD or not sys.stderr.isatty():
-            return
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        self.bar = Progress(
-            TextColumn("building"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.description}"),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.bar.start()
-        self.task = self.bar.add_task("", total=total)
-
-    def advance(self, briefing_id: str) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=briefing_id)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
 def _harfbuzz_note(formats: tuple[str, ...]) -> None:
     if "pdf" not in formats:
         return
@@ -119,7 +83,7 @@ def _summary(result: Any, root: Path, elapsed: float, verbose: bool, strict: boo
     for item in result.written:
         if verbose:
             state = "wrote" if item.changed else "unchanged"
-            click.echo(f"{state} {_shown(item.path, root)} ({item.size:,} bytes)", err=True)
+            click.echo(f"{state} {shown_path(item.path)} ({item.size:,} bytes)", err=True)
     if verbose:
         for briefing_id in result.skipped:
             click.echo(f"up to date {briefing_id}", err=True)
@@ -134,19 +98,12 @@ def _summary(result: Any, root: Path, elapsed: float, verbose: bool, strict: boo
     briefings = len({w.briefing_id for w in result.written})
     unchanged = len(result.written) - changed
     extra = f", {unchanged} unchanged" if unchanged else ""
-    folders = sorted({_shown(w.path.parent.parent, root) for w in result.written})
+    folders = sorted({shown_path(w.path.parent.parent) for w in result.written})
     click.echo(
         f"briefgen build: wrote {changed} file(s){extra} for {briefings} briefing(s) "
         f"in {', '.join(folders)}{skipped} ({elapsed:.1f} s)",
         err=True,
     )
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
-    except ValueError:
-        return path.as_posix()
 
 
 @click.command()
@@ -163,6 +120,7 @@ def _shown(path: Path, root: Path) -> str:
     "--only",
     multiple=True,
     metavar="ID",
+    shell_complete=complete_briefing_ids,
     help="Build only this briefing (repeat for more). Default: every briefing.",
 )
 @click.option(
@@ -227,7 +185,7 @@ def build(
     options = BuildOptions(chosen, tuple(only), out_dir, strict, workers, force)
     started = time.perf_counter()
     validated = validate_project(root)
-    bar = _ProgressBar(quiet)
+    bar = ProgressBar("building", quiet=quiet)
     try:
         # An --only id that is not a briefing is an UnknownBriefingError, a usage error (exit 2).
         result = build_validated(validated, options, bar.advance, bar.start)

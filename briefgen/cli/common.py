@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,10 @@ from briefgen.diagnostics import (
     format_json,
 )
 from briefgen.load import find_project_root
+from briefgen.load.project_files import briefing_ids
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 FORMATS = ("text", "json", "github")
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -49,6 +54,20 @@ def resolve_project(path: Path | None) -> Path:
             "run 'briefgen init DIR' to make a project"
         )
     return root
+
+
+def complete_briefing_ids(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of a briefing id: those of the project in PATH (or here, or above)."""
+    from click.shell_completion import CompletionItem
+
+    # While completing, click may leave the positional PATH unparsed, in ctx.args.
+    given = [p for p in (ctx.params.get("path"), *ctx.args) if p is not None]
+    root = find_project_root(Path(given[0]) if given else Path.cwd())
+    if root is None:
+        return []
+    return [CompletionItem(i) for i in briefing_ids(root) if i.startswith(incomplete)]
 
 
 def _visible(report: Report, fmt: str, strict: bool, verbose: bool) -> list[Diagnostic]:

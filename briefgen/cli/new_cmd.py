@@ -62,6 +62,7 @@ def _settings(root: Path) -> ProjectSettings:
 
 @click.command()
 @click.argument("briefing_id", metavar="ID")
+@click.argument("path", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--title", default=placeholders.TITLE, help="Title of the new briefing.")
 @click.option(
     "--purpose",
@@ -71,14 +72,22 @@ def _settings(root: Path) -> ProjectSettings:
     help="'decision' briefings must end with recommendations.",
 )
 @click.option("--author", default=placeholders.AUTHOR, help="Author name to start with.")
+# Before 0.2 the project folder was an option; it stays accepted, unlisted, for old scripts.
 @click.option(
     "--project",
-    "path",
+    "project_option",
+    hidden=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Project folder (default: here or above).",
 )
-def new(briefing_id: str, title: str, purpose: str, author: str, path: Path | None) -> None:
-    """Create content/briefings/ID.yaml with every section laid out.
+def new(
+    briefing_id: str,
+    path: Path | None,
+    title: str,
+    purpose: str,
+    author: str,
+    project_option: Path | None,
+) -> None:
+    """Create content/briefings/ID.yaml in the project in PATH (default: here).
 
     \b
     ID becomes the file name and the briefing's id: lower-case letters,
@@ -86,9 +95,11 @@ def new(briefing_id: str, title: str, purpose: str, author: str, path: Path | No
     project's default_marking; cut-off and issue date are today. Never
     overwrites an existing briefing.
     """
+    if path is not None and project_option is not None:
+        raise click.UsageError("give the project folder once: as PATH, not also as --project")
     if not is_valid_id(briefing_id):
         raise UserError(id_problem(briefing_id))
-    root = resolve_project(path)
+    root = resolve_project(path or project_option)
     target = root / BRIEFINGS_DIR / f"{briefing_id}.yaml"
     if os.path.lexists(target):
         raise UserError(f"{target} already exists; new never overwrites")

@@ -10,6 +10,7 @@ import click
 from briefgen.cli.build_cmd import JOBS_OPTION, parse_jobs
 from briefgen.cli.common import notes_summary, print_diagnostics, resolve_project, summary_line
 from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
+from briefgen.cli.progress import ProgressBar, shown_path
 
 if TYPE_CHECKING:
     from briefgen.model import Project
@@ -113,14 +114,21 @@ def _build_and_write(
 ) -> int:
     from briefgen.site.publish import build_site, project_outputs, write_site
 
-    def progress(message: str) -> None:
-        if not quiet:
-            click.echo(f"  {message}", err=True)
-
     # A page or edition that cannot be made (SiteBuildError), or a folder in the way
     # (SiteOutputError), travels up to run_guarded: exit 1, or 2 when --out chose the folder.
     outputs = project_outputs(project.root)
-    site = build_site(project, pdf=pdf, progress=progress, outputs=outputs, jobs=jobs)
+    bar = ProgressBar("publishing", quiet=quiet)
+    try:
+        site = build_site(
+            project,
+            pdf=pdf,
+            on_start=bar.start,
+            on_rendered=bar.advance,
+            outputs=outputs,
+            jobs=jobs,
+        )
+    finally:
+        bar.close()
     write_site(site.files, target, root=project.root, chosen=chosen)
     for item in site.withheld:
         click.echo(f"withheld {item.briefing_id}: {item.reason}", err=True)
@@ -128,7 +136,7 @@ def _build_and_write(
         released = site.released.project
         click.echo(
             f"briefgen publish: {len(released.briefings)} briefing(s) published, "
-            f"{len(site.withheld)} withheld; {len(site.files)} files in {target}"
+            f"{len(site.withheld)} withheld; {len(site.files)} files in {shown_path(target)}"
             + _pdf_counts(site, pdf)
             + (f"; {notes}" if notes else ""),
             err=True,

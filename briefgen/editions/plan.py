@@ -120,6 +120,7 @@ def gather_editions(
     folder: OutputFolder | None = None,
     write: bool = False,
     jobs: int = 1,
+    on_start: Callable[[int], None] | None = None,
     on_rendered: Callable[[str], None] | None = None,
 ) -> Editions:
     """The ``formats`` of every briefing of ``project``, each reused or rendered.
@@ -127,7 +128,8 @@ def gather_editions(
     With ``folder``, a briefing whose files there are up to date (same key, digests as
     recorded) is read back, not rendered; with ``write`` too, the others are rendered in every
     format and written there as ``build`` writes them. Without ``folder`` everything is
-    rendered in memory. Raises :class:`BuildError` ("<id>: why") when one cannot be made.
+    rendered in memory. ``on_start`` learns how many will be rendered, ``on_rendered`` each
+    one done. Raises :class:`BuildError` ("<id>: why") when one cannot be made.
     """
     ids = sorted(project.briefings)
     keys = briefing_keys(project, ids) if folder is not None else {}
@@ -140,6 +142,8 @@ def gather_editions(
         _prepare(target, todo)
     # Written files are all of build's formats, so that the next build reuses them too.
     made = FORMATS if target is not None else tuple(formats)
+    if on_start:
+        on_start(len(todo))
     for briefing_id, outcome in render_all(project, todo, made, jobs):
         if isinstance(outcome, str):
             raise BuildError(f"{briefing_id}: {outcome}")

@@ -82,6 +82,15 @@ def _briefing_files(root: Path, report: Report) -> list[Path] | None:
     return [root / BRIEFINGS_DIR / p.name for p in sorted(folder.glob("*.yaml"))]
 
 
+def briefing_ids(root: Path) -> list[str]:
+    """The ids of the project's briefing files, in name order, for shell completion.
+
+    Nothing is reported: a folder that leads out of the project simply lists nothing.
+    """
+    files = _briefing_files(root, Report())
+    return [path.stem for path in files or []]
+
+
 def _check_templates(root: Path, report: Report) -> None:
     """Report every link in ``templates/`` (or the folder itself) that leads out of the project.
 

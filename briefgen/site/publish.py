@@ -40,7 +40,9 @@ from briefgen.site.pages import build_pages
 
 # Files that show a folder is a site briefgen wrote, and so may be replaced as a whole.
 SITE_MARKERS = ("index.html", "assets/site.css")
-Progress = Callable[[str], None]
+# Told how many briefings' editions will be rendered, then each one rendered.
+OnStart = Callable[[int], None]
+OnRendered = Callable[[str], None]
 
 
 class SiteOutputError(OutputError):
@@ -85,7 +87,8 @@ def editions(
     released: CeilingResult,
     *,
     pdf: bool = True,
-    progress: Progress | None = None,
+    on_start: OnStart | None = None,
+    on_rendered: OnRendered | None = None,
     outputs: OutputFolder | None = None,
     jobs: int = 1,
 ) -> tuple[dict[str, bytes], Editions]:
@@ -96,7 +99,6 @@ def editions(
     wanted, the others are written there too (a draft without PDFs writes nothing there).
     """
     formats = ("pdf", "md") if pdf else ("md",)
-    on_rendered = (lambda i: progress(f"PDF {i}")) if progress and pdf else None
     try:
         made = gather_editions(
             released.project,
@@ -104,6 +106,7 @@ def editions(
             folder=outputs,
             write=pdf,
             jobs=jobs,
+            on_start=on_start,
             on_rendered=on_rendered,
         )
     except BuildError as exc:
@@ -122,15 +125,16 @@ def build_site(
     *,
     ceiling: Tlp | None = None,
     pdf: bool = True,
-    progress: Progress | None = None,
+    on_start: OnStart | None = None,
+    on_rendered: OnRendered | None = None,
     outputs: OutputFolder | None = None,
     jobs: int = 1,
 ) -> SiteBuild:
     """The site of ``project``: the publish ceiling is applied first, then everything is built.
 
-    ``outputs`` and ``jobs``: see :func:`editions` (without ``outputs`` nothing is read or
-    written outside memory). Raises :class:`SiteBuildError` when a page or edition cannot be
-    made.
+    ``on_start``, ``on_rendered``, ``outputs`` and ``jobs``: see :func:`editions` (without
+    ``outputs`` nothing is read or written outside memory). Raises :class:`SiteBuildError`
+    when a page or edition cannot be made.
     """
     released = apply_ceiling(project, ceiling)
     env = make_environment(project.root)
@@ -138,7 +142,14 @@ def build_site(
         files = build_pages(released, env)
     except TemplateError as exc:
         raise SiteBuildError(str(exc)) from exc
-    edition_files, made = editions(released, pdf=pdf, progress=progress, outputs=outputs, jobs=jobs)
+    edition_files, made = editions(
+        released,
+        pdf=pdf,
+        on_start=on_start,
+        on_rendered=on_rendered,
+        outputs=outputs,
+        jobs=jobs,
+    )
     files.update(edition_files)
     rendered, reused = (tuple(made.rendered), tuple(made.reused)) if pdf else ((), ())
     return SiteBuild(dict(sorted(files.items())), released, rendered, reused)

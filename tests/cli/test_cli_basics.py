@@ -71,6 +71,19 @@ def test_new_makes_a_valid_briefing_and_never_overwrites(tmp_path: Path) -> None
     assert "already exists" in again.stderr
 
 
+def test_new_takes_the_project_as_path_like_every_command(tmp_path: Path) -> None:
+    project = tmp_path / "desk"
+    assert run_cli("init", str(project)).returncode == 0
+    made = run_cli("new", "talks-2024", str(project), cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert (project / "content/briefings/talks-2024.yaml").is_file()
+    old_style = run_cli("new", "talks-2025", "--project", str(project), cwd=tmp_path)
+    assert old_style.returncode == 0, old_style.stderr  # still accepted, no longer listed
+    assert "--project" not in run_cli("new", "--help").stdout
+    both = run_cli("new", "talks-2026", str(project), "--project", str(project))
+    assert both.returncode == 2 and "give the project folder once" in both.stderr
+
+
 CRASHING = """
 import sys, click
 from briefgen.cli.errors import run_guarded

@@ -471,7 +471,7 @@ def test_new_never_writes_through_a_linked_folder(project: Path, canary: Path, l
     shutil.rmtree(target)
     target.symlink_to(canary / "moved", target_is_directory=True)
     _seal(canary)  # the moved folder is part of what must not change
-    result = run_cli("new", "fresh-note", "--project", str(project))
+    result = run_cli("new", "fresh-note", str(project))
     _clean(result)
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"{linked} is a symbolic link (to {canary / 'moved'}); briefgen new writes only" in (
