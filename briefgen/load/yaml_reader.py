@@ -2,9 +2,16 @@
 
 PyYAML's own constructors follow YAML 1.1, where ``NO``, ``on``, ``12:30`` and ``1e3`` turn
 into booleans and numbers, and a repeated key silently replaces the first. We only use
-PyYAML to *compose* a node tree and convert that tree ourselves: plain ``true``/``false``
-become booleans, plain ``null``/``~``/nothing becomes None, and every other scalar stays the
-text the user wrote. The model then decides what a text means (a date, a number, an id).
+PyYAML's *parser* and build the data ourselves from its events (:mod:`yaml_build`): plain
+``true``/``false`` become booleans, plain ``null``/``~``/nothing becomes None, and every other
+scalar stays the text the user wrote. The model then decides what a text means (a date, a
+number, an id).
+
+The parser is libyaml's (C), about ten times faster than PyYAML's pure-Python one, which reads
+the same event stream with the same marks. Where libyaml, or PyYAML, lets through what YAML 1.2
+does not allow (or reads it as something else), :mod:`yaml_build` and :mod:`yaml_text_checks`
+catch it from the events and the text. Only when libyaml fails is the file read again with the
+pure-Python parser: it reads a few valid forms libyaml refuses, and its errors say more.
 """
 
 from __future__ import annotations
@@ -17,25 +24,14 @@ import yaml
 
 from briefgen.diagnostics import Location, Report
 from briefgen.load.confine import ConfineError, FileTooLargeError, read_inside
+from briefgen.load.yaml_build import MAX_DEPTH, MAX_VALUES, Builder, YamlPath, events
 from briefgen.load.yaml_errors import YamlProblem, explain, explain_reader_error
+from briefgen.load.yaml_text_checks import check_text
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_VALUES = 100_000
-MAX_DEPTH = 64
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
 
-YamlPath = tuple[str | int, ...]
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_STANDARD_TAG = "tag:yaml.org,2002:"
-
-
-class _TooLargeError(Exception):
-    """Raised when aliases or nesting would make a file expand beyond the limits."""
-
-    def __init__(self, mark: Any, message: str) -> None:
-        super().__init__(message)
-        self.mark = mark
-        self.message = message
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES", "LoadedFile", "YamlPath", "read_yaml_file"]
 
 
 @dataclass
@@ -47,11 +43,16 @@ class LoadedFile:
     data: Any
     value_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    # Paths whose value is an alias (*name): what lies under them is located at the alias.
+    aliased: set[YamlPath] = field(default_factory=set)
 
     def locate(self, path: YamlPath, *, key: bool = False) -> Location:
         """Where the value (or its key) at ``path`` was written; the nearest parent if unknown."""
         probe = tuple(path)
         while True:
+            if probe != path and probe in self.aliased:
+                line, column = self.value_positions[probe]
+                return Location(self.display, line, column)
             table = self.key_positions if key else self.value_positions
             if probe in table:
                 line, column = table[probe]
@@ -62,12 +63,6 @@ class LoadedFile:
             if not probe:
                 return Location(self.display, 1, 1)
             probe = probe[:-1]
-
-
-def _mark_location(display: str, mark: Any) -> Location:
-    if mark is None:
-        return Location(display, 1, 1)
-    return Location(display, mark.line + 1, mark.column + 1)
 
 
 def _decode(raw: bytes, display: str, report: Report) -> str | None:
@@ -97,134 +92,52 @@ def _report_problem(report: Report, display: str, problem: YamlProblem) -> None:
     report.error(Location(display, problem.line, problem.column), problem.message, problem.hint)
 
 
-def _compose(text: str, display: str, report: Report) -> yaml.Node | None:
-    loader: yaml.SafeLoader | None = None
+def _later(first: yaml.MarkedYAMLError, second: yaml.MarkedYAMLError) -> yaml.MarkedYAMLError:
+    """Of two parsers' errors, the one further on; the second (PyYAML's) when at one place.
+
+    Each parser is stricter than YAML 1.2 in a few places and fails there early; where one
+    reads further, what stopped the other was not the mistake.
+    """
+    marks = [e.problem_mark or e.context_mark for e in (first, second)]
+    if marks[0] is not None and marks[1] is not None and marks[0].index > marks[1].index:
+        return first
+    return second
+
+
+def _build(text: str, display: str, report: Report) -> Builder | None:
+    """The events of ``text`` read into a :class:`Builder`; None (reported) on a syntax error."""
+    fast_error: yaml.MarkedYAMLError | None = None
+    if _FAST_LOADER is not None:
+        builder = Builder(text)
+        try:
+            builder.run(events(text, _FAST_LOADER))
+            return builder
+        except yaml.MarkedYAMLError as exc:
+            fast_error = exc
+        except yaml.YAMLError:
+            pass  # a reader error: the pure-Python reader says where, by character
+    builder = Builder(text)
     try:
-        # The reader checks characters as soon as the loader is made: keep that inside try.
-        loader = yaml.SafeLoader(text)
-        return loader.get_single_node()
+        # The reader checks characters as soon as the parser is made: keep that inside try.
+        builder.run(events(text, yaml.SafeLoader))
+        return builder
     except yaml.MarkedYAMLError as exc:
-        _report_problem(report, display, explain(exc))
+        error = exc if fast_error is None else _later(fast_error, exc)
+        _report_problem(report, display, explain(error, text))
     except yaml.reader.ReaderError as exc:
         _report_problem(report, display, explain_reader_error(exc, text))
     except yaml.YAMLError as exc:
         report.error(Location(display, 1, 1), f"YAML error: {exc}")
-    except RecursionError:
-        # PyYAML parses nested brackets recursively; thousands of them exhaust the stack.
-        report.error(
-            Location(display, 1, 1),
-            f"values are nested too deeply (the limit is {MAX_DEPTH} levels)",
-            "write the content with fewer nested lists and mappings",
-        )
-    finally:
-        if loader is not None:
-            loader.dispose()
     return None
 
 
-class _Converter:
-    """Turns a composed node tree into plain data, recording positions and problems."""
-
-    def __init__(self, loaded: LoadedFile, report: Report) -> None:
-        self.loaded = loaded
-        self.report = report
-        self.values_seen = 0
-
-    def where(self, node: yaml.Node) -> Location:
-        return _mark_location(self.loaded.display, node.start_mark)
-
-    def convert(self, node: yaml.Node, path: YamlPath) -> Any:
-        self.values_seen += 1
-        # Aliases share nodes, so a small file can stand for billions of values (or, with a
-        # recursive alias, infinitely many): count what we expand, not what was written.
-        if self.values_seen > MAX_VALUES:
-            raise _TooLargeError(node.start_mark, f"file expands to more than {MAX_VALUES} values")
-        if len(path) > MAX_DEPTH:
-            raise _TooLargeError(node.start_mark, f"values nest more than {MAX_DEPTH} levels deep")
-        self.loaded.value_positions.setdefault(
-            path, (node.start_mark.line + 1, node.start_mark.column + 1)
-        )
-        self.check_tag(node)
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path)
-        self.report.error(self.where(node), "unsupported YAML node")
-        return None
-
-    def check_tag(self, node: yaml.Node) -> None:
-        # Tags are never constructed, but a tagged value would not mean what its author meant.
-        tag = node.tag
-        if not tag.startswith(_STANDARD_TAG) or tag.startswith(_STANDARD_TAG + "python/"):
-            shown = tag.replace(_STANDARD_TAG, "!!")
-            self.report.error(
-                self.where(node),
-                f"custom YAML tag '{shown}' is not supported",
-                "remove the tag; briefgen reads plain YAML values only",
-            )
-
-    def scalar(self, node: yaml.ScalarNode) -> Any:
-        if node.style is None:
-            if node.value in _NULLS:
-                return None
-            if node.value in _BOOLS:
-                return _BOOLS[node.value]
-        return node.value
-
-    def mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first_seen: dict[str, int] = {}
-        merged: list[yaml.Node] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == _STANDARD_TAG + "merge":
-                self.report.error(
-                    self.where(key_node),
-                    "merge keys ('<<') are not supported",
-                    "write the keys out in full",
-                )
-                merged.append(value_node)
-                continue
-            key = self.key(key_node)
-            if key is None:
-                continue
-            if key in first_seen:
-                self.report.error(
-                    self.where(key_node),
-                    f"duplicate key '{key}'",
-                    f"first written on line {first_seen[key]}; keep only one of them",
-                )
-                continue
-            first_seen[key] = key_node.start_mark.line + 1
-            # setdefault: keys merged in by '<<' must not move the position of written keys.
-            self.loaded.key_positions.setdefault(
-                (*path, key), (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            )
-            result[key] = self.convert(value_node, (*path, key))
-        self.merge(result, merged, path)
-        return result
-
-    def merge(self, result: dict[str, Any], merged: list[yaml.Node], path: YamlPath) -> None:
-        """Apply '<<' after reporting it, so the keys it holds are not also reported missing."""
-        mappings = [
-            m for n in merged for m in (n.value if isinstance(n, yaml.SequenceNode) else [n])
-        ]
-        for mapping in mappings:
-            if not isinstance(mapping, yaml.MappingNode):
-                continue
-            for key, value in self.mapping(mapping, path).items():
-                result.setdefault(key, value)
-
-    def key(self, key_node: yaml.Node) -> str | None:
-        if not isinstance(key_node, yaml.ScalarNode):
-            self.report.error(
-                self.where(key_node),
-                "a key must be plain text",
-                "a list or mapping cannot be a key; check for a stray '?' or braces",
-            )
-            return None
-        return str(key_node.value)
+def _no_value(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return "file is empty"
+    if all(line.startswith("#") for line in lines):
+        return "file holds only comments"
+    return "file holds no value"
 
 
 def _read_confined(path: Path, display: str, report: Report, root: Path | None) -> bytes | None:
@@ -258,22 +171,31 @@ def read_yaml_file(
     text = _decode(raw, display, report)
     if text is None:
         return None
-    errors_before = len(report.items)
-    node = _compose(text, display, report)
-    if node is None:
-        if len(report.items) == errors_before:
-            what = "file is empty" if not text.strip() else "file holds only comments"
-            report.error(start, what, "a file here must hold a YAML mapping of keys")
+    last_line = text[text.rfind("\n") + 1 :]
+    if last_line and not last_line.strip(" "):
+        # A last line of spaces with no line break still ends with one for YAML ('|+' keeps
+        # it); both parsers would drop that line, and with it trailing spaces of a block.
+        text += "\n"
+    builder = _build(text, display, report)
+    if builder is None:
         return None
-    loaded = LoadedFile(path=path, display=display, data=None)
-    try:
-        loaded.data = _Converter(loaded, report).convert(node, ())
-    except _TooLargeError as exc:
-        report.error(
-            _mark_location(display, exc.mark),
-            exc.message,
-            "aliases (*name) repeat what their anchor (&name) holds; write the content out plainly",
-        )
+    problems = builder.problems
+    if not builder.fatal:
+        problems = problems + check_text(text, builder.spans)
+    for problem in problems:
+        report.error(Location(display, problem.line, problem.column), problem.message, problem.hint)
+    if any(problem.fatal for problem in problems):
+        return None
+    if builder.data is Builder.NOTHING:
+        if not problems:
+            report.error(start, _no_value(text), "a file here must hold a YAML mapping of keys")
         return None
     # Keep going after duplicate keys and the like so that one run shows every problem.
-    return loaded
+    return LoadedFile(
+        path=path,
+        display=display,
+        data=builder.data,
+        value_positions=builder.value_positions,
+        key_positions=builder.key_positions,
+        aliased=builder.aliased,
+    )
