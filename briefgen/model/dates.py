@@ -20,7 +20,11 @@ from pydantic_core import core_schema
 from briefgen.diagnostics import quoted
 
 Precision = Literal["year", "month", "day"]
-_POINT = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<q>[~?%])?$")
+# ASCII digits only ([0-9], not \d, which would take other scripts' digits too), so that the
+# JSON Schema's pattern (read by editors with JavaScript's rules) means the same.
+_POINT = re.compile(
+    r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?(?P<q>[~?%])?"
+)
 PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?(/\d{4}(-\d{2}(-\d{2})?)?[~?%]?)?$"
 _MONTHS = [calendar.month_name[i] for i in range(13)]
 # How far a qualified (approximate or uncertain) date may lie from what is written, by precision.
@@ -85,10 +89,42 @@ class DatePoint:
         return text + ("~" if self.approximate else "?" if self.uncertain else "")
 
 
+# EDTF forms briefgen does not support, each with what to write instead (level 0 and 1 of the
+# Library of Congress specification: times, unspecified digits, years outside 0001-9999).
+_UNSUPPORTED = (
+    (
+        re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T.*"),
+        "times are not supported: write the date alone (YYYY-MM-DD)",
+    ),
+    (
+        re.compile(r"[0-9X]{4}(-[0-9X]{2}){0,2}[~?%]?"),
+        "unspecified digits ('X') are not supported: write the precision that is known "
+        "(YYYY or YYYY-MM), or an interval",
+    ),
+    (
+        re.compile(r"(Y-?[0-9]+|-[0-9]{4}(-[0-9]{2}){0,2})[~?%]?"),
+        "years before 0001 or after 9999 are not supported",
+    ),
+)
+
+
+def _unsupported(text: str) -> str | None:
+    """Why ``text``, a point in a form of EDTF briefgen does not support, is refused."""
+    if any(c.isdigit() and not c.isascii() for c in text):
+        return "write the date with the digits 0-9"
+    for form, reason in _UNSUPPORTED:
+        if form.fullmatch(text):
+            return reason
+    return None
+
+
 def _parse_point(text: str) -> DatePoint:
-    match = _POINT.match(text)
+    match = _POINT.fullmatch(text)
     if not match:
-        unpadded = re.match(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?([~?%]?)$", text)
+        reason = _unsupported(text)
+        if reason is not None:
+            raise DateError(f"{quoted(text)}: {reason}")
+        unpadded = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})(?:-([0-9]{1,2}))?([~?%]?)", text)
         if unpadded:
             # Single-digit months and days are the most common slip: show the fixed form.
             year, month, day, q = unpadded.groups()
@@ -104,6 +140,12 @@ def _parse_point(text: str) -> DatePoint:
         raise DateError(f"{quoted(text)}: year 0000 is not supported; years start at 0001")
     month = int(match["month"]) if match["month"] else None
     day = int(match["day"]) if match["day"] else None
+    if month is not None and 21 <= month <= 41:
+        # EDTF writes seasons (21-24) and, at level 2, quarters and the like (25-41) as months.
+        raise DateError(
+            f"{quoted(text)}: seasons (EDTF months 21-41) are not supported; "
+            "write the months, as an interval (2001-03/2001-05)"
+        )
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"{quoted(text)} has no month {month}")
     if month is not None and day is not None:
@@ -137,15 +179,26 @@ class EdtfDate:
             return cls(_parse_point(text))
         first, _, second = text.partition("/")
         if not first or not second or first == ".." or second == "..":
-            raise DateError(f"{quoted(text)}: an interval needs a start and an end date")
-        if not (_POINT.match(first) and _POINT.match(second)):
+            raise DateError(
+                f"{quoted(text)}: open or unknown interval ends ('..' or nothing) are not "
+                "supported; an interval needs a start and an end date"
+            )
+        for side in (first, second):
+            reason = None if _POINT.fullmatch(side) else _unsupported(side)
+            if reason is not None:
+                raise DateError(f"{quoted(text)}: {reason}")
+        if not (_POINT.fullmatch(first) and _POINT.fullmatch(second)):
+            if any(c.isdigit() and not c.isascii() for c in text):
+                raise DateError(f"{quoted(text)}: write the date with the digits 0-9")
             # Most often a date written day/month/year, not an interval: name the whole text.
             raise DateError(
                 f"{quoted(text)} is not a date in the accepted form (YYYY-MM-DD, YYYY-MM or YYYY, "
                 "or two of them joined by '/' for an interval)"
             )
         start, end = _parse_point(first), _parse_point(second)
-        if start.earliest() > end.latest() or start._first() > end._first():
+        # An end coarser than the start ends with its last day: '2023-12/2023' runs from
+        # December to the end of 2023, as '2023/2023-01' runs from 2023 to January.
+        if start._first() > end._last():
             raise DateError(f"{quoted(text)}: the interval ends before it starts")
         return cls(start, end)
 

@@ -122,9 +122,12 @@ def test_intervals_round_trip_and_order_is_enforced() -> None:
             assert interval.iso() == f"{a}/{b}"
             assert interval.earliest() <= interval.latest()
             assert interval.start.precision == first.start.precision
-        if second.start._first() > first.start._first():
+        if second.start._first() > first.start._last():
             with pytest.raises(DateError, match="ends before it starts"):
                 EdtfDate.parse(f"{b}/{a}")
+        else:
+            # An end coarser than its start (or overlapping it) ends with its own last day.
+            EdtfDate.parse(f"{b}/{a}")
 
 
 def test_comparisons_are_consistent() -> None:
@@ -152,3 +155,35 @@ def test_interval_wording_keeps_each_end_precision() -> None:
     }
     for text, words in cases.items():
         assert format_date(EdtfDate.parse(text)) == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2023-12/2023", "2023-12-31/2023", "2023-06-30/2023-06", "2023/2023-01", "2023-06/2023-06-30"],
+)
+def test_an_end_coarser_than_its_start_ends_with_its_last_day(text: str) -> None:
+    parsed = EdtfDate.parse(text)
+    assert parsed.iso() == text
+    assert parsed.sort_key()[1] == (parsed.end or parsed.start)._last()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["٢٠٢٣-٠٢-٠٤", "２０２３", "2023-٠٢", "2023/٢٠٢٤", "2023\n/2024", "2023 /2024"],
+)
+def test_only_ascii_digits_and_no_white_space_inside(text: str) -> None:
+    with pytest.raises(DateError):
+        EdtfDate.parse(text)
+
+
+@pytest.mark.parametrize("season", range(21, 42))
+def test_seasons_are_unsupported(season: int) -> None:
+    with pytest.raises(DateError, match=r"seasons .* are not supported"):
+        EdtfDate.parse(f"2001-{season}")
+
+
+def test_year_0000_is_refused_clearly() -> None:
+    for text in ("0000", "0000-01", "0000-01-01", "0000/2023"):
+        with pytest.raises(DateError, match="year 0000 is not supported; years start at 0001"):
+            EdtfDate.parse(text)
+    assert EdtfDate.parse("0001").start.year == 1
