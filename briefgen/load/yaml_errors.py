@@ -489,6 +489,14 @@ def explain(error: yaml.MarkedYAMLError, text: str = "") -> YamlProblem:
     found = _token_problems(text, tokens, mark.index if mark is not None else len(text))
     if found is not None:
         return found
+    if "tab character where an indentation space is expected" in problem and mark is not None:
+        # libyaml cannot count a block's indentation when its first line goes on with a tab.
+        return YamlProblem(
+            *_at(mark),
+            "a tab right after the indentation of the first line of a | or > block",
+            "give the block's indentation after '|' or '>' (such as '|2'), "
+            "or start the block with a line without a tab",
+        )
     tab = _tab_index(text, error)
     if tab is not None:
         return YamlProblem(*position(text, tab), *tab_problem(text, tab))

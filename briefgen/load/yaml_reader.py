@@ -92,16 +92,21 @@ def _report_problem(report: Report, display: str, problem: YamlProblem) -> None:
     report.error(Location(display, problem.line, problem.column), problem.message, problem.hint)
 
 
-def _later(first: yaml.MarkedYAMLError, second: yaml.MarkedYAMLError) -> yaml.MarkedYAMLError:
-    """Of two parsers' errors, the one further on; the second (PyYAML's) when at one place.
+def _later(fast: yaml.MarkedYAMLError, pure: yaml.MarkedYAMLError, text: str) -> Any:
+    """Of the two parsers' errors, the one that names the mistake.
 
     Each parser is stricter than YAML 1.2 in a few places and fails there early; where one
-    reads further, what stopped the other was not the mistake.
+    reads further, what stopped the other was not the mistake. At one place, PyYAML's words
+    are kept (the messages were written for them); PyYAML's complaints about a tab that libyaml
+    read are its own (a tab between two words of a plain value is text), so libyaml's is taken.
     """
-    marks = [e.problem_mark or e.context_mark for e in (first, second)]
-    if marks[0] is not None and marks[1] is not None and marks[0].index > marks[1].index:
-        return first
-    return second
+    fast_mark = fast.problem_mark or fast.context_mark
+    pure_mark = pure.problem_mark or pure.context_mark
+    if fast_mark is None or pure_mark is None or fast_mark.index == pure_mark.index:
+        return pure
+    if pure_mark.index < len(text) and text[pure_mark.index] == "\t":
+        return fast
+    return fast if fast_mark.index > pure_mark.index else pure
 
 
 def _build(text: str, display: str, report: Report) -> Builder | None:
@@ -122,7 +127,7 @@ def _build(text: str, display: str, report: Report) -> Builder | None:
         builder.run(events(text, yaml.SafeLoader))
         return builder
     except yaml.MarkedYAMLError as exc:
-        error = exc if fast_error is None else _later(fast_error, exc)
+        error = exc if fast_error is None else _later(fast_error, exc, text)
         _report_problem(report, display, explain(error, text))
     except yaml.reader.ReaderError as exc:
         _report_problem(report, display, explain_reader_error(exc, text))

@@ -12,7 +12,6 @@ import re
 
 from briefgen.load.yaml_build import Problem, in_span, line_start, position
 
-_GLUED_COMMENT = re.compile(r"(?<=\S)#")
 _GLUED_QUESTION = re.compile(r"(?:^|(?<=[\s,\[\]{}]))\?(?=[^\s])", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 
@@ -87,22 +86,25 @@ class _Text:
 
     def glued_comments(self) -> None:
         text = self.text
-        for match in _GLUED_COMMENT.finditer(text):
-            index = match.start()
-            at = self.span(index)
-            if at >= 0:
-                first, _, style = self.spans[at]
-                header_end = text.find("\n", first)
-                if style not in ("|", ">") or not first < index < header_end:
-                    continue
-            elif self.in_comment(index):
-                continue
-            self.add(
-                index,
-                "a comment needs a space before '#'",
-                "write a space before '#', or quote the value if '#' is part of it",
-                fatal=True,
-            )
+        index = text.find("#", 1)
+        while index > 0:
+            if not text[index - 1].isspace() and self.glued_comment(index):
+                self.add(
+                    index,
+                    "a comment needs a space before '#'",
+                    "write a space before '#', or quote the value if '#' is part of it",
+                    fatal=True,
+                )
+            index = text.find("#", index + 1)
+
+    def glued_comment(self, index: int) -> bool:
+        """True when the '#' at ``index`` (right after a character) starts a comment."""
+        at = self.span(index)
+        if at >= 0:
+            # Inside a value it is text, except on the header line of a | or > block.
+            first, _, style = self.spans[at]
+            return style in ("|", ">") and first < index < self.text.find("\n", first)
+        return not self.in_comment(index)
 
     def directives(self) -> None:
         for match in _DIRECTIVE.finditer(self.text):

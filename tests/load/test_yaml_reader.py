@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from briefgen.diagnostics import Report
 from briefgen.load import read_yaml_file
 
@@ -58,3 +60,84 @@ def test_merge_key_is_reported_but_applied(tmp_path: Path) -> None:
     assert data == {"base": {"x": "1", "y": "2"}, "item": {"y": "3", "x": "1"}}
     assert len(report.items) == 1
     assert "merge keys" in report.items[0].message
+
+
+def test_str_tag_keeps_text_even_when_empty(tmp_path: Path) -> None:
+    data, report = _read(tmp_path, "a: !!str\nb: !!str true\nc: !!str ~\n")
+    assert report.items == []
+    assert data == {"a": "", "b": "true", "c": "~"}
+
+
+def test_trailing_spaces_of_a_block_survive_a_missing_last_line_break(tmp_path: Path) -> None:
+    data, report = _read(tmp_path, "a: |\n  x\n   ")
+    assert report.items == []
+    assert data == {"a": "x\n \n"}
+
+
+def test_a_value_used_through_an_alias_is_located_at_the_alias(tmp_path: Path) -> None:
+    path = tmp_path / "file.yaml"
+    path.write_text("base: &b\n  x: 1\nitem: *b\nlist: [*b]\n", encoding="utf-8")
+    loaded = read_yaml_file(path, "file.yaml", Report())
+    assert loaded is not None
+    assert loaded.data["item"] == {"x": "1"}
+    assert loaded.data["item"] is not loaded.data["base"]
+    assert str(loaded.locate(("item",))) == "file.yaml:3:7"
+    assert str(loaded.locate(("item", "x"))) == "file.yaml:3:7"
+    assert str(loaded.locate(("item", "x"), key=True)) == "file.yaml:3:7"
+    assert str(loaded.locate(("list", 0, "x"))) == "file.yaml:4:8"
+    assert str(loaded.locate(("base", "x"))) == "file.yaml:2:6"
+
+
+def test_an_error_on_an_aliased_key_is_at_the_alias(tmp_path: Path) -> None:
+    _, report = _read(tmp_path, "a: &k [1]\nb:\n  *k : 2\n")
+    assert [d.text() for d in report.sorted()] == [
+        "file.yaml:3:3: error: a key must be plain text "
+        "(a list or mapping cannot be a key; check for a stray '?' or braces)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('a: "x\ty"\n', "x\ty"),  # in quoted text
+        ("a: x\ty\n", "x\ty"),  # between words: libyaml reads it, PyYAML would not
+        ("a: |\n  \tcode\n", "\tcode\n"),  # a block's first line: PyYAML reads it, libyaml not
+        ("a: |2\n  \tcode\n", "\tcode\n"),
+        ("a: |\n  x\n  \tcode\n", "x\n\tcode\n"),
+        ("a: x  # a\tcomment\n", "x"),
+    ],
+)
+def test_tabs_inside_text_are_text(tmp_path: Path, text: str, value: str) -> None:
+    data, report = _read(tmp_path, text)
+    assert report.items == []
+    assert data == {"a": value}
+
+
+def test_hash_inside_text_is_text(tmp_path: Path) -> None:
+    text = "a: C#\nb: https://example.org/#part\nc: 'x'  # a comment\nd: [a#b]\n"
+    data, report = _read(tmp_path, text)
+    assert report.items == []
+    assert data == {"a": "C#", "b": "https://example.org/#part", "c": "x", "d": ["a#b"]}
+
+
+def test_both_parsers_read_the_reference_content_alike() -> None:
+    """libyaml (the fast path) and the pure-Python parser give the same data and positions."""
+    import yaml
+
+    from briefgen.load.yaml_build import Builder, events
+
+    root = Path(__file__).resolve().parents[2] / "content"
+    files = [root / "actors.yaml", root / "sources.yaml", *sorted(root.glob("briefings/*.yaml"))]
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        built = []
+        for loader in (yaml.CSafeLoader, yaml.SafeLoader):
+            builder = Builder(text)
+            builder.run(events(text, loader))
+            built.append(builder)
+        fast, pure = built
+        assert fast.problems == pure.problems == [], file
+        assert fast.data == pure.data, file
+        assert fast.value_positions == pure.value_positions, file
+        assert fast.key_positions == pure.key_positions, file
+        assert fast.spans == pure.spans, file

@@ -12,11 +12,10 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import edtf  # type: ignore[import-untyped]
 import pytest
 
 from briefgen.model.dates import DateError, EdtfDate
-
-edtf = pytest.importorskip("edtf")
 
 SUPPORTED = [
     # Level 0: dates
