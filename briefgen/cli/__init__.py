@@ -14,6 +14,7 @@ import click
 from briefgen import __version__
 from briefgen.cli import (
     build_cmd,
+    impact_cmd,
     init_cmd,
     new_cmd,
     publish_cmd,
@@ -68,6 +69,7 @@ cli.add_command(build_cmd.build)
 cli.add_command(publish_cmd.publish)
 cli.add_command(serve_cmd.serve)
 cli.add_command(sources_cmd.sources)
+cli.add_command(impact_cmd.impact)
 
 
 def main() -> None:

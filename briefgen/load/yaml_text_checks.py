@@ -68,7 +68,12 @@ class _Text:
             start = line_start(text, index)
             if start != last_line and not self.tab_is_text(index, start):
                 last_line = start
-                self.add(index, *tab_problem(text, index), fatal=False)
+                message, hint = tab_problem(text, index)
+                if self.span(index) >= 0 and text[index + 1 : text.find("\n", index)].strip():
+                    # Before the text of a line that goes on with a value: YAML's white space.
+                    message = "tab character before the text of a line that continues a value"
+                    hint = f"replace it with spaces; {TAB_HINT}"
+                self.add(index, message, hint, fatal=False)
             index = text.find("\t", index + 1)
 
     def tab_is_text(self, index: int, start: int) -> bool:

@@ -31,6 +31,22 @@ class Archive(StrictModel):
     sha256: Text | None = Field(None, description="Expected SHA-256 of the file, hex.")
 
 
+StandingStatus = Literal["retracted", "corrected", "disputed"]
+
+
+class Standing(StrictModel):
+    """A retraction, correction or dispute of the source since it was published."""
+
+    status: StandingStatus = Field(
+        description="retracted (withdrawn by its publisher), corrected (changed after "
+        "publication) or disputed (its accuracy is publicly contested)."
+    )
+    date: EdtfDate = Field(description="When it was retracted, corrected or disputed.")
+    note: Text | None = Field(
+        None, description="What was retracted or corrected, or what is disputed, for readers."
+    )
+
+
 class Source(StrictModel):
     """One entry of content/sources.yaml."""
 
@@ -54,6 +70,11 @@ class Source(StrictModel):
     )
     archive: Archive | None = Field(None, description="Local copy of the text, for quotes.")
     note: Text | None = Field(None, description="Anything a reader should know about it.")
+    standing: Standing | None = Field(
+        None,
+        description="Retracted, corrected or disputed since publication: every fact resting "
+        "on the source is flagged, and outputs show the notice.",
+    )
 
 
 class SourcesFile(StrictModel):

@@ -34,8 +34,11 @@ def independent_groups(
     both relay a common source: A citing B may be repeating B, so they cannot corroborate each
     other. The number of groups is the fact's number of independent sources; it never counts
     more than the chains allow. Each group is sorted; groups come in the order first cited.
+
+    A citation with a retracted source on its chain (:func:`withdrawn`) is not counted: a
+    retracted source is no origin, and neither is one known only through a retracted relay.
     """
-    found = list(dict.fromkeys(origin(c) for c in citations))
+    found = list(dict.fromkeys(origin(c) for c in citations if not withdrawn(c, sources)))
     reach = {o: relayed_by(o, sources) | {o} for o in found}
     parent = {o: o for o in found}
 
@@ -109,23 +112,57 @@ def citation_chain(citation: Citation, sources: Mapping[str, Source]) -> tuple[s
     With ``via``, the shortest path through ``cites`` from the cited source to it (the sources
     in between relay it too); without, just the cited source, which is then the origin.
     """
-    target = origin(citation)
-    if target == citation.source:
-        return (citation.source,)
+    return _shortest_path(citation.source, origin(citation), sources)
+
+
+def _shortest_path(start: str, target: str, sources: Mapping[str, Source]) -> tuple[str, ...]:
+    """The sources from ``start`` to ``target`` following ``cites``, both ends included."""
+    if target == start:
+        return (start,)
     previous: dict[str, str] = {}
-    queue = deque([citation.source])
+    queue = deque([start])
     while queue:
         current = queue.popleft()
         if current == target:
             path = [current]
-            while path[-1] != citation.source:
+            while path[-1] != start:
                 path.append(previous[path[-1]])
             return tuple(reversed(path))
         for cited in sources[current].cites if current in sources else []:
-            if cited not in previous and cited != citation.source:
+            if cited not in previous and cited != start:
                 previous[cited] = current
                 queue.append(cited)
-    return (citation.source, target)  # via not reachable: reported by validation
+    return (start, target)  # not reachable (an unknown via): reported by validation
+
+
+def dependencies(citation: Citation, sources: Mapping[str, Source]) -> dict[str, tuple[str, ...]]:
+    """Every source a citation rests on, each with the path to it from the cited source.
+
+    A citation rests on the sources of its chain (:func:`citation_chain`: the cited source,
+    the origin and the sources between), and on every source its origin relays, since the
+    origin may be repeating any of them (as :func:`independent_groups` assumes). The path of
+    the cited source itself is ``(source,)``: the fact depends on it directly.
+    """
+    chain = citation_chain(citation, sources)
+    found = {member: chain[: i + 1] for i, member in enumerate(chain)}
+    for relayed in sorted(relayed_by(chain[-1], sources) - set(chain)):
+        found[relayed] = chain + _shortest_path(chain[-1], relayed, sources)[1:]
+    return found
+
+
+def withdrawn(citation: Citation, sources: Mapping[str, Source]) -> bool:
+    """True when a source on the citation's chain has been retracted (``standing``).
+
+    The fact then no longer reaches its origin: the origin itself is withdrawn, or the only
+    report of it the fact cites is. Sources the origin merely relays do not withdraw it.
+    """
+    return any(retracted(s, sources) for s in citation_chain(citation, sources))
+
+
+def retracted(source_id: str, sources: Mapping[str, Source]) -> bool:
+    """True when the source's ``standing`` says it was retracted."""
+    standing = sources[source_id].standing if source_id in sources else None
+    return standing is not None and standing.status == "retracted"
 
 
 def chain_label(source: Source, sources: Mapping[str, Source]) -> str:

@@ -86,6 +86,8 @@ class ArchiveText:
         self.normalised = normalise(text)
         self.canon = canonical(self.normalised)
         self._spans: list[Span] | None = None
+        self._text = text  # as extracted: its line breaks mark paragraphs (see paragraphs)
+        self._paragraphs: list[int] | None = None
 
     @property
     def spans(self) -> list[Span]:
@@ -96,13 +98,43 @@ class ArchiveText:
 
     def _find(self, words: list[str], start: int) -> int:
         """End offset in ``canon`` of the earliest match at or after ``start``, or -1."""
-        ends = []
+        return self._find_span(words, start)[1]
+
+    def _find_span(self, words: list[str], start: int) -> tuple[int, int]:
+        """Start and end offsets in ``canon`` of the earliest match at or after ``start``."""
+        spans = []
         for variant in _variants(words):
             needle = " " + " ".join(variant) + " "
             at = self.canon.find(needle, start)
             if at >= 0:
-                ends.append(at + len(needle) - 1)
-        return min(ends, default=-1)
+                spans.append((at, at + len(needle) - 1))
+        return min(spans, default=(-1, -1))
+
+    def occurrences(self, quote: str, limit: int = 20) -> list[tuple[int, int]]:
+        """Where the quote (with its cuts) appears: token ranges ``[first, last + 1)``.
+
+        Each starts at a different place of its first part; at most ``limit`` of them.
+        """
+        parts = [[t for t, _, _ in spans] for _, spans in segments(quote)]
+        found: list[tuple[int, int]] = []
+        position = 0
+        while parts and len(found) < limit:
+            start, end = self._find_span(parts[0], position)
+            for words in parts[1:]:
+                end = self._find(words, end) if start >= 0 else -1
+            if start < 0 or end < 0:
+                break
+            # In ``canon`` (" t0 t1 … "), the spaces before an offset count the tokens before it.
+            found.append((self.canon.count(" ", 0, start), self.canon.count(" ", 0, end)))
+            position = start + 1
+        return found
+
+    @property
+    def paragraphs(self) -> list[int]:
+        """The index of the first token of each paragraph (see :func:`paragraph_starts`)."""
+        if self._paragraphs is None:
+            self._paragraphs = paragraph_starts(self._text, self.canon.count(" ") - 1)
+        return self._paragraphs
 
     def contains(self, quote: str) -> bool:
         """True when the quote (with its cuts) appears in the archive."""
@@ -151,6 +183,34 @@ class ArchiveText:
             if tag != "equal"
         )
         return Mismatch(shown, _show(self.normalised, archive, low, high), differences)
+
+
+# A line that ends a sentence: its last mark, then any closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?\u061f\u06d4\u2026][\"'\u201d\u2019\u00bb)\]]*\s*$")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def paragraph_starts(text: str, total: int) -> list[int]:
+    """The first token index of each paragraph of ``text``, which has ``total`` tokens.
+
+    Paragraphs end at a blank line, and at a line break after a line that ends a sentence
+    (``. ! ? … ؟ ۔``, then any closing quote or bracket): a text with one paragraph per line,
+    as saved from a page, and hard-wrapped text (PDF, e-mail) both split where a reader would.
+    Should the counts not add up, the whole text is one paragraph.
+    """
+    starts, count = [], 0
+    for block in _BLANK_LINE.split(text):
+        current: list[str] = []
+        for line in block.split("\n"):
+            current.append(line)
+            if _SENTENCE_END.search(line):
+                starts.append(count)
+                count += len(token_spans(normalise("\n".join(current))))
+                current = []
+        if current:
+            starts.append(count)
+            count += len(token_spans(normalise("\n".join(current))))
+    return starts if count == total else [0]
 
 
 def _same_start(words: list[str], window: list[str]) -> list[str]:

@@ -13,8 +13,10 @@ from typing import Any
 
 from briefgen.diagnostics import Location
 from briefgen.model import Source
+from briefgen.model.dates import format_date
 from briefgen.model.facts import iter_facts
 from briefgen.provenance.chains import citation_chain, group_label, independent_groups
+from briefgen.provenance.standing import Affected, fact_standing
 from briefgen.provenance.verify import (
     LocatedBriefing,
     Outcome,
@@ -36,6 +38,7 @@ class FactProvenance:
     origins: tuple[str, ...]
     quote: Outcome | None = None
     judgement: bool = False
+    standing: tuple[Affected, ...] = ()  # retracted, corrected or disputed sources it rests on
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -49,6 +52,15 @@ class FactProvenance:
             "origins": list(self.origins),
             "independent_origins": len(self.origins),
             "quote": self.quote,
+            "standing": [
+                {
+                    "source": a.source.id,
+                    "status": a.standing.status,
+                    "date": str(a.standing.date),
+                    "chains": [list(p) for p in a.reliance.paths],
+                }
+                for a in self.standing
+            ],
         }
 
 
@@ -92,26 +104,29 @@ def describe_briefing(
         outcome = outcomes.get(item.id) if list_name == "statements" else None
         facts.append(
             FactProvenance(
-                label=_label(fact.label, list_name, index, item),
+                label=fact_label(fact.label, list_name, index, item),
                 location=ctx.at(list_name, index),
-                snippet=_snippet(getattr(item, "title", None) or item.text),
+                snippet=snippet(getattr(item, "title", None) or item.text),
                 chains=chains,
                 origins=found,
                 quote=outcome.status if outcome else None,
                 judgement=list_name in ("key_points", "assessments"),
+                standing=fact_standing(fact.citations, sources).affected,
             )
         )
     return BriefingProvenance(ctx.briefing_id, ctx.briefing.title, tuple(facts))
 
 
-def _label(label: str, list_name: str, index: int, item: Any) -> str:
+def fact_label(label: str, list_name: str, index: int, item: Any) -> str:
+    """'quote abu-yusef-decision', 'event raid', 'key point 2': a fact as reports name it."""
     if list_name == "statements":
         return f"{item.kind} {item.id}"
     item_id = getattr(item, "id", None)
     return f"{label} {item_id}" if item_id else f"{label} {index + 1}"
 
 
-def _snippet(text: str) -> str:
+def snippet(text: str) -> str:
+    """The start of a fact's text on one line, shortened with '…'."""
     flat = " ".join(text.split())
     return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 1].rstrip() + "…"
 
@@ -157,11 +172,24 @@ def _format_briefing(briefing: BriefingProvenance) -> str:
         lines.append(f"    ({fact.location})")
         lines.append("    " + _origins_line(fact))
         lines.extend(f"      {' → '.join(c)}" for c in fact.chains)
+        lines.extend(f"    {_standing_line(a)}" for a in fact.standing)
     return "\n".join(lines)
+
+
+def _standing_line(affected: Affected) -> str:
+    """'radio-2024-03-01 retracted on 5 March 2024 (through gazette → radio)'."""
+    how = affected.reliance.how()
+    path = "" if how == "directly" else f" ({how})"
+    date = format_date(affected.standing.date)
+    return f"{affected.source.id} {affected.standing.status} on {date}{path}"
 
 
 def _origins_line(fact: FactProvenance) -> str:
     count = len(fact.origins)
+    if count == 0 and any(a.standing.status == "retracted" for a in fact.standing):
+        return (
+            "0 independent origins: every origin is retracted, or reached only through a retraction"
+        )
     if count == 0:
         return "no sources"
     noun = "independent origin" if count == 1 else "independent origins"

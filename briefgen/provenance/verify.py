@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from briefgen.diagnostics import Location, Report
-from briefgen.model import Briefing, QuoteStatus, Source
+from briefgen.model import Actor, Briefing, QuoteStatus, Source
 from briefgen.model.briefings import Statement
 from briefgen.model.facts import iter_facts
+from briefgen.provenance import speakers
 from briefgen.provenance.archives import (
     ArchiveError,
     ArchiveFile,
@@ -35,6 +36,7 @@ QUOTE_MISMATCH = "quote-mismatch"
 EXCERPT_MISMATCH = "excerpt-mismatch"
 ARCHIVE_ERROR = "archive"
 ARCHIVE_MISSING = "archive-missing"
+SPEAKER_NOT_NAMED = "speaker-not-named"
 _SHOWN_DIFFERENCES = 3
 
 Outcome = Literal["verified", "unverified", "failing"]
@@ -48,6 +50,11 @@ class SourceRegistry(Protocol):
     @property
     def sources(self) -> Mapping[str, Source]:
         """Every valid source by id."""
+        ...
+
+    @property
+    def actors(self) -> Mapping[str, Actor]:
+        """Every valid actor by id (a quote's speaker is looked for in its archive)."""
         ...
 
     def source_location(self, source_id: str, *path: str | int, key: bool = False) -> Location:
@@ -244,6 +251,8 @@ def _check_statement(
             "its text: see docs/provenance.md",
             code=UNVERIFIED_QUOTE,
         )
+    if statement.speaker:  # a speaker that failed the schema is no known actor: skipped
+        _check_speaker(where, statement, found, archives)
     status: Outcome = "failing" if failed else "verified" if found else "unverified"
     return QuoteOutcome(
         ctx.briefing_id,
@@ -254,6 +263,27 @@ def _check_statement(
         tuple(failed),
         tuple(unchecked),
     )
+
+
+def _check_speaker(
+    where: Location, statement: Statement, found: list[str], archives: Archives
+) -> None:
+    """A warning for each archive holding the quote that does not name the speaker near it."""
+    actor = archives.registry.actors.get(statement.speaker or "")
+    if actor is None:
+        return  # an unknown speaker is reported on its own
+    names = speakers.names_of(actor)
+    for source_id in found:
+        text = archives.load(source_id)
+        if text is None or speakers.named_near(text, statement.text, names):
+            continue
+        archives.report.warning(
+            where,
+            f"{actor.name} is not named near this quote in the archive of '{source_id}'",
+            f"looked for {', '.join(names)} in the quote's paragraph and the one before it; "
+            "check the speaker, or add the name the source uses to the actor's 'aliases'",
+            code=SPEAKER_NOT_NAMED,
+        )
 
 
 def _check_excerpts(ctx: LocatedBriefing, archives: Archives) -> None:

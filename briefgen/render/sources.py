@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from briefgen.model import Source
-from briefgen.model.dates import format_date
+from briefgen.model import Citation, Source
+from briefgen.model.dates import date_with_preposition, format_date
 from briefgen.provenance.chains import chain_label
+from briefgen.provenance.standing import fact_standing
 
 SOURCE_TYPE_LABELS = {
     "social-post": "social media post",
@@ -32,6 +33,7 @@ class EndnoteView:
     reliability: str | None
     language: str
     note: str | None
+    standing: str | None = None  # "Retracted on 6 February 2023: …" (standing_notice)
 
     @property
     def text(self) -> str:
@@ -43,6 +45,8 @@ class EndnoteView:
         parts.append(self.where)
         if self.reliability:
             parts.append(f"Source reliability {self.reliability}")
+        if self.standing:
+            parts.append(self.standing)
         return ". ".join(p.rstrip(".") for p in parts) + "."
 
     @property
@@ -75,7 +79,35 @@ def _endnote(number: int, source: Source, sources: Mapping[str, Source]) -> Endn
         reliability=source.reliability,
         language=source.language,
         note=source.note,
+        standing=standing_notice(source),
     )
+
+
+def standing_notice(source: Source, cited: Citation | None = None) -> str | None:
+    """The reader's notice of a retracted, corrected or disputed source; None if it stands.
+
+    On the source's endnote: 'Retracted on 6 February 2023: the quotes were misattributed.'
+    Beside a ``cited`` citation: 'Source retracted on …' when it cites the source, 'Relayed
+    source Voice of Palestine retracted on …' when it reaches the source through another.
+    """
+    standing = source.standing
+    if standing is None:
+        return None
+    if cited is None:
+        subject = standing.status.capitalize()
+    elif cited.source == source.id:
+        subject = f"Source {standing.status}"
+    else:
+        subject = f"Relayed source {source.publisher} {standing.status}"
+    note = f": {standing.note}" if standing.note else ""
+    return f"{subject} {date_with_preposition(standing.date)}{note}".rstrip(".") + "."
+
+
+def citation_notices(citation: Citation, sources: Mapping[str, Source]) -> tuple[str, ...]:
+    """The notices of the standing sources one citation rests on (see standing_notice)."""
+    found = fact_standing([citation], sources).affected
+    notices = (standing_notice(a.source, citation) for a in found)
+    return tuple(n for n in notices if n)
 
 
 def build_endnotes(

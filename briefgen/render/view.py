@@ -19,10 +19,10 @@ from briefgen.model import Actor, Citation, Project
 from briefgen.model.briefings import Decision, Event, Statement
 from briefgen.model.common import INLINE_CITATION
 from briefgen.model.dates import EdtfDate, date_with_preposition, format_date
-from briefgen.provenance.chains import origins, relayed_by
+from briefgen.provenance.chains import origins, relayed_by, withdrawn
 from briefgen.render import narrative
 from briefgen.render.narrative import CitationNumbers
-from briefgen.render.sources import EndnoteView, build_endnotes, via_label
+from briefgen.render.sources import EndnoteView, build_endnotes, citation_notices, via_label
 from briefgen.render.words import (
     STATUS_LABELS,
     confidence_sentence,
@@ -56,11 +56,13 @@ class CiteRef:
     locator: str | None = None
     excerpt: str | None = None
     via: str | None = None  # publisher of the relayed source, e.g. "Voice of Palestine"
+    # Retraction, correction or dispute notices of the sources it rests on (standing_notice).
+    notices: tuple[str, ...] = ()
 
     @property
     def has_details(self) -> bool:
         """True when there is more to show than the number."""
-        return bool(self.locator or self.excerpt or self.via)
+        return bool(self.locator or self.excerpt or self.via or self.notices)
 
 
 @dataclass(frozen=True)
@@ -293,6 +295,7 @@ class _Builder:
                 c.locator,
                 c.excerpt,
                 via_label(c.via, sources),
+                citation_notices(c, sources),
             )
             for c in citations
         )
@@ -440,8 +443,10 @@ def _assessments(b: _Builder) -> tuple[AssessmentView, ...]:
 def _source_summary(b: _Builder, cited: int) -> SourceSummary:
     """Origins: sources a fact comes from (cited, or relayed via) that relay none of the others."""
     sources = b.project.sources
-    involved = {o for o in origins(b.all_citations) if o in sources}
-    involved |= {c.source for c in b.all_citations if c.source in sources}
+    # A citation withdrawn by a retraction on its chain leads to no origin (chains.withdrawn).
+    standing = [c for c in b.all_citations if not withdrawn(c, sources)]
+    involved = {o for o in origins(standing) if o in sources}
+    involved |= {c.source for c in standing if c.source in sources}
     roots = [s for s in involved if not (relayed_by(s, sources) & involved)]
     order = b.numbers.numbers
     roots.sort(key=lambda s: (order.get(s, len(order) + 1), s))

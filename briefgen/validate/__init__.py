@@ -91,6 +91,7 @@ BRIEFING_CHECKS = (
     briefing_dates.check_reactions,
     briefing_dates.check_speaker_roles,
     briefing_sources.check_single_origin,
+    briefing_sources.check_standing,
     markdown_rules.check_markdown_nesting,
 )
 

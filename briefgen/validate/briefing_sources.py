@@ -6,7 +6,10 @@ from collections.abc import Iterable, Mapping
 
 from briefgen.diagnostics import Report
 from briefgen.model import Source, briefing_references
+from briefgen.model.dates import date_with_preposition
+from briefgen.model.facts import iter_facts
 from briefgen.provenance.chains import common_origins, independent_groups, relayed_by
+from briefgen.provenance.standing import Affected, fact_standing
 from briefgen.validate.context import BriefingContext, Registry
 
 
@@ -72,3 +75,63 @@ def check_unused_sources(registry: Registry, used: set[str], report: Report) -> 
             "cite it or remove it",
             code="unused-source",
         )
+
+
+def check_standing(ctx: BriefingContext, report: Report) -> None:
+    """Facts resting on a retracted, corrected or disputed source (``standing``).
+
+    An error when the fact has no source left standing (a retraction on every citation's
+    chain), a warning for every other standing source it rests on.
+    """
+    sources = ctx.registry.sources
+    for fact in iter_facts(ctx.briefing):
+        if not ctx.valid(*fact.path, "sources"):
+            continue  # a citation failed the schema: what the fact rests on is not all known
+        found = fact_standing(fact.citations, sources)
+        where = ctx.at(*fact.path)
+        retracted = [a for a in found.affected if a.standing.status == "retracted"]
+        if found.stranded and retracted:
+            report.error(
+                where,
+                f"this {fact.label} has no source left standing: "
+                + "; ".join(f"{_named(a)} was {_status(a)}" for a in retracted),
+                _hint(retracted, f"cite a source that still stands, or remove the {fact.label}"),
+                code="source-retracted",
+            )
+        for affected in found.affected:
+            if found.stranded and affected in retracted:
+                continue
+            report.warning(
+                where,
+                f"this {fact.label} rests on {_named(affected)}, {_status(affected)}"
+                + _still(affected),
+                _hint([affected], f"check that the {fact.label} still holds"),
+                code=f"source-{affected.standing.status}",
+            )
+
+
+def _named(affected: Affected) -> str:
+    """ "'jpost'", or "'jpost' (through inn → jpost)" when the fact does not cite it itself."""
+    how = affected.reliance.how()
+    return f"'{affected.source.id}'" + ("" if how == "directly" else f" ({how})")
+
+
+def _status(affected: Affected) -> str:
+    return f"{affected.standing.status} {date_with_preposition(affected.standing.date)}"
+
+
+def _still(affected: Affected) -> str:
+    """Why a retraction is only a warning here."""
+    if affected.standing.status != "retracted":
+        return ""
+    if affected.reliance.chained:
+        return "; other origins remain"
+    return f"; '{affected.reliance.paths[0][0]}' relays it and may be repeating it"
+
+
+def _hint(affected: list[Affected], advice: str) -> str:
+    """The notes of the standing sources, then what to do."""
+    notes = [
+        f"notice of '{a.source.id}': \"{a.standing.note}\"" for a in affected if a.standing.note
+    ]
+    return "; ".join([*notes, advice])
