@@ -13,6 +13,7 @@ import click
 
 from briefgen import __version__
 from briefgen.cli import (
+    archive_cmd,
     build_cmd,
     impact_cmd,
     init_cmd,
@@ -69,6 +70,7 @@ cli.add_command(build_cmd.build)
 cli.add_command(publish_cmd.publish)
 cli.add_command(serve_cmd.serve)
 cli.add_command(sources_cmd.sources)
+cli.add_command(archive_cmd.archive)
 cli.add_command(impact_cmd.impact)
 
 

@@ -28,7 +28,8 @@ from briefgen.diagnostics import Severity, format_json, json_safe
     "-v",
     "--verbose",
     is_flag=True,
-    help="text: also list notes (e.g. unverified quotes); json always includes them.",
+    help="text: also list notes (e.g. unverified quotes) and which archived text each quote "
+    "was found in; json always includes them.",
 )
 def sources(path: Path | None, strict: bool, fmt: str, quiet: bool, verbose: bool) -> int:
     """Show where each fact of each briefing comes from.
@@ -69,7 +70,7 @@ def sources(path: Path | None, strict: bool, fmt: str, quiet: bool, verbose: boo
         }
         click.echo(json_safe(json.dumps(payload, indent=2, ensure_ascii=False)))
     else:
-        click.echo(format_report(briefings))
+        click.echo(format_report(briefings, verbose=verbose))
         # As validate: notes are listed only with -v, and counted in the summary line.
         for d in diagnostics:
             if verbose or d.severity is not Severity.INFO:

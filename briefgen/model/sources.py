@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, HttpUrl
 
@@ -22,6 +22,10 @@ SourceType = Literal[
     "dataset",
 ]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
+# A capture time in UTC, to the second, as `briefgen archive` writes it. ASCII digits ([0-9]:
+# pydantic's \d would take other scripts' digits, an editor's would not).
+UTC_TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
+UtcTimestamp = Annotated[str, Field(pattern=UTC_TIMESTAMP_PATTERN)]
 
 
 class Archive(StrictModel):
@@ -29,6 +33,23 @@ class Archive(StrictModel):
 
     path: Text = Field(description="Path of the copy, relative to the project folder.")
     sha256: Text | None = Field(None, description="Expected SHA-256 of the file, hex.")
+    captured: UtcTimestamp | None = Field(
+        None,
+        description="When the copy was captured, UTC (e.g. 2024-03-01T09:30:00Z); in a WARC "
+        "or WACZ file, also which capture of the URL is the archive.",
+    )
+    final_url: HttpUrl | None = Field(
+        None,
+        description="The URL the copy was read from, after redirects; in a WARC or WACZ file, "
+        "the record to use (default: the source's url).",
+    )
+    content_type: Text | None = Field(
+        None, description="Media type of the copy as captured, e.g. text/html."
+    )
+    memento: HttpUrl | None = Field(
+        None,
+        description="A public web archive's copy (Memento or Wayback URL), linked in citations.",
+    )
 
 
 StandingStatus = Literal["retracted", "corrected", "disputed"]

@@ -1,9 +1,12 @@
-"""Archived copies of sources: safe paths, checksums, and their text (plain, HTML or PDF).
+"""Archived copies of sources: safe paths, checksums, and their text (plain, HTML, PDF, WARC).
 
 An archive is a file inside the project (``archive: {path: ..., sha256: ...}`` on a source).
 Its path is relative to the project folder; absolute paths, ``..`` and symbolic links that lead
-outside the project are refused, so content cannot make briefgen read arbitrary files. The PDF
-library is imported only when a PDF archive is read, so ``briefgen validate`` stays light.
+outside the project are refused, so content cannot make briefgen read arbitrary files. Of an
+HTML page only the article's main text counts (trafilatura, see :func:`main_text`), not its
+navigation, footer or related stories; a WARC or WACZ file gives the response record of the
+source's URL (:mod:`briefgen.provenance.webarchive`). The PDF, HTML and WARC libraries are
+imported only when such an archive is read, so ``briefgen validate`` stays light.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import io
 import logging
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -27,8 +29,11 @@ from briefgen.load.confine import (
     resolve_inside,
 )
 from briefgen.model.sources import Archive
+from briefgen.provenance.webarchive import is_web_archive, pick_capture
 
 MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
+# A WARC or WACZ file keeps the whole HTTP exchange (and often a page's images): more room.
+MAX_WEB_ARCHIVE_BYTES = 100 * 1024 * 1024
 MAX_PDF_PAGES = 5000
 # pypdf reads a content stream at about 2-3 microseconds a byte, each time a page or a form
 # draws it: a page shares its stream with 5000 others, or draws one form 5000 times, and a
@@ -39,6 +44,10 @@ MAX_PDF_CONTENT_BYTES = 8 * 1024 * 1024
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 PDF_SUFFIXES = frozenset({".pdf"})
+# Media types an archive may hold, by what its text is (the parameters, e.g. charset, aside).
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+TEXT_TYPES = frozenset({"text/plain", "text/markdown"})
+PDF_TYPES = frozenset({"application/pdf"})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -48,11 +57,19 @@ class ArchiveMissingError(ArchiveError):
 
 @dataclass(frozen=True)
 class ArchiveFile:
-    """A checked archive: where it is, how it is shown, and its raw bytes."""
+    """A checked archive: where it is, how it is shown, and its raw bytes.
+
+    ``target`` and ``captured`` say which record of a web archive is the source's (its
+    ``final_url``, else the source's ``url``; the capture time); ``charset`` is the one the
+    archive's ``content_type`` declares, if any.
+    """
 
     path: Path
     display: str
     data: bytes
+    target: str | None = None
+    captured: str | None = None
+    charset: str | None = None
 
 
 def resolve_archive_path(root: Path, written: str) -> Path:
@@ -89,13 +106,18 @@ def resolve_archive_path(root: Path, written: str) -> Path:
         raise ArchiveError(f"archive path '{written}': {exc.message}", exc.hint) from None
 
 
-def read_archive_file(root: Path, archive: Archive) -> ArchiveFile:
-    """Resolve, read (regular files only, bounded) and checksum an archive. Raises ArchiveError."""
+def read_archive_file(root: Path, archive: Archive, source_url: str | None = None) -> ArchiveFile:
+    """Resolve, read (regular files only, bounded) and checksum an archive. Raises ArchiveError.
+
+    ``source_url``: the source's ``url``, the record to use in a web archive without a
+    ``final_url``.
+    """
     path = resolve_archive_path(root, archive.path)
     base = root.resolve()
     display = path.relative_to(base).as_posix()
+    limit = archive_limit(path.name)
     try:
-        data = read_inside(base, path.relative_to(base), MAX_ARCHIVE_BYTES)
+        data = read_inside(base, path.relative_to(base), limit)
     except FileNotFoundError:
         raise ArchiveMissingError(
             f"archive file not found: {display} (quotes from this source are unverified)",
@@ -104,7 +126,7 @@ def read_archive_file(root: Path, archive: Archive) -> ArchiveFile:
     except FileTooLargeError as exc:
         size = f"{exc.size / 2**20:.1f} MiB" if exc.size is not None else "too large"
         raise ArchiveError(
-            f"archive {display} is {size}; the limit is {MAX_ARCHIVE_BYTES // 2**20} MiB",
+            f"archive {display} is {size}; the limit is {limit // 2**20} MiB",
             "archive only the article's text, e.g. as a .txt file",
         ) from None
     except NotRegularFileError:
@@ -114,7 +136,31 @@ def read_archive_file(root: Path, archive: Archive) -> ArchiveFile:
     except OSError as exc:
         raise ArchiveError(f"cannot read archive {display}: {exc.strerror}") from None
     _check_sha256(archive, data, display)
-    return ArchiveFile(path, display, data)
+    target = archive.final_url or source_url
+    return ArchiveFile(
+        path,
+        display,
+        data,
+        target=None if target is None else str(target),
+        captured=archive.captured,
+        charset=media_type(archive.content_type or "")[1],
+    )
+
+
+def archive_limit(name: str) -> int:
+    """The most bytes an archive file of this name may have."""
+    return MAX_WEB_ARCHIVE_BYTES if is_web_archive(name) else MAX_ARCHIVE_BYTES
+
+
+def media_type(value: str) -> tuple[str, str | None]:
+    """'text/html; charset=UTF-8' -> ('text/html', 'utf-8')."""
+    kind, *parameters = value.split(";")
+    charset = None
+    for parameter in parameters:
+        name, _, setting = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = setting.strip().strip('"').lower() or None
+    return kind.strip().lower(), charset
 
 
 def _check_sha256(archive: Archive, data: bytes, display: str) -> None:
@@ -139,72 +185,101 @@ def _check_sha256(archive: Archive, data: bytes, display: str) -> None:
 
 def extract_text(file: ArchiveFile) -> str:
     """The text of an archive, by its file type. Raises ArchiveError."""
+    if is_web_archive(file.path.name):
+        capture = pick_capture(file.data, file.display, file.target, file.captured)
+        kind, charset = media_type(capture.content_type)
+        where = f"{file.display} ({capture.url}, captured {capture.captured})"
+        if kind in HTML_TYPES:
+            return main_text(_decode(capture.payload, where, charset), where)
+        if kind in TEXT_TYPES:
+            return _decode(capture.payload, where, charset)
+        if kind in PDF_TYPES:
+            return pdf_text(capture.payload, where)
+        raise ArchiveError(
+            f"archive {where}: the response is {kind or 'of no stated type'}",
+            "only HTML, plain text and PDF responses can be checked",
+        )
     suffix = file.path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return _decode(file.data, file.display)
+        return _decode(file.data, file.display, file.charset)
     if suffix in HTML_SUFFIXES:
-        return html_text(_decode(file.data, file.display))
+        return main_text(_decode(file.data, file.display, file.charset), file.display)
     if suffix in PDF_SUFFIXES:
         return pdf_text(file.data, file.display)
     raise ArchiveError(
         f"archive {file.display}: unsupported file type '{suffix or '(none)'}'",
-        "use plain text (.txt), HTML (.html) or PDF (.pdf)",
+        "use plain text (.txt), HTML (.html), PDF (.pdf), WARC (.warc, .warc.gz) or WACZ (.wacz)",
     )
 
 
-def _decode(data: bytes, display: str) -> str:
+def text_label(archive: Archive) -> str:
+    """Which text of an archive quotes are looked for in, for the report.
+
+    'the main text of content/archive/x.html', 'the text of content/archive/x.txt', 'the main
+    text of the capture of https://… in content/archive/x.warc.gz'.
+    """
+    name = archive.path.lower()
+    if is_web_archive(name):
+        which = f" of {archive.final_url}" if archive.final_url else ""
+        when = f" at {archive.captured}" if archive.captured else ""
+        return f"the capture{which}{when} in {archive.path}"
+    if name.endswith(tuple(HTML_SUFFIXES)):
+        return f"the main text of {archive.path}"
+    return f"the text of {archive.path}"
+
+
+def _decode(data: bytes, display: str, charset: str | None = None) -> str:
+    """Text in the declared charset (from the archive's content_type), else UTF-8."""
+    encoding = charset or "utf-8"
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig" if encoding in ("utf-8", "utf8") else encoding)
+    except LookupError:
+        raise ArchiveError(f"archive {display}: unknown charset '{charset}'") from None
     except UnicodeDecodeError as exc:
+        if charset is None:
+            raise ArchiveError(
+                f"archive {display} is not UTF-8 text (byte {exc.start})",
+                "save it as UTF-8",
+            ) from None
+        raise ArchiveError(f"archive {display} is not {charset} text (byte {exc.start})") from None
+    return text
+
+
+def main_text(markup: str, display: str) -> str:
+    """The article's main text of an HTML page: no navigation, footer or related stories.
+
+    trafilatura with fixed settings, so that the same page always gives the same text: no
+    deduplication (its cache lives across calls), no comments section, tables kept, no
+    metadata (which would look up dates), never a download. Raises ArchiveError when the page
+    has no main text to find.
+    """
+    import trafilatura  # imported here: only HTML archives need it
+
+    # trafilatura logs what it tries on odd pages; the outcome is all the user needs.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    try:
+        text = trafilatura.extract(
+            markup,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            include_formatting=False,
+            deduplicate=False,
+            with_metadata=False,
+            output_format="txt",
+        )
+    except Exception as exc:  # lxml and the extractors raise many kinds of errors
         raise ArchiveError(
-            f"archive {display} is not UTF-8 text (byte {exc.start})",
-            "save it as UTF-8",
+            f"archive {display}: cannot read the HTML page ({type(exc).__name__}: {exc})",
+            "archive a text copy (.txt) of the article instead",
         ) from None
-
-
-class _TextParser(HTMLParser):
-    """Collects the visible text of an HTML page, with line breaks at block boundaries."""
-
-    SKIP = frozenset({"script", "style", "noscript", "template", "head", "svg", "math"})
-    BLOCK = frozenset(
-        {
-            *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
-            *("figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header"),
-            *("hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th"),
-            *("tr", "ul"),
-        }
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body":
-            self.skipping = 0  # a <head> left open ends where the body begins
-        elif tag in self.SKIP:
-            self.skipping += 1
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def html_text(markup: str) -> str:
-    """The visible text of an HTML document (scripts, styles and the head left out)."""
-    parser = _TextParser()
-    parser.feed(markup)
-    parser.close()
-    return "".join(parser.parts)
+    if not text or not text.strip():
+        raise ArchiveError(
+            f"archive {display}: no article text found in the HTML page",
+            "archive a text copy (.txt) of the article instead",
+        )
+    return str(text)
 
 
 def pdf_text(data: bytes, display: str) -> str:

@@ -15,6 +15,7 @@ from briefgen.diagnostics import Location
 from briefgen.model import Source
 from briefgen.model.dates import format_date
 from briefgen.model.facts import iter_facts
+from briefgen.provenance.archives import text_label
 from briefgen.provenance.chains import citation_chain, group_label, independent_groups
 from briefgen.provenance.standing import Affected, fact_standing
 from briefgen.provenance.verify import (
@@ -38,6 +39,7 @@ class FactProvenance:
     origins: tuple[str, ...]
     quote: Outcome | None = None
     judgement: bool = False
+    found_in: tuple[str, ...] = ()  # which text of which archive a quote was found in
     standing: tuple[Affected, ...] = ()  # retracted, corrected or disputed sources it rests on
 
     def as_dict(self) -> dict[str, Any]:
@@ -52,6 +54,7 @@ class FactProvenance:
             "origins": list(self.origins),
             "independent_origins": len(self.origins),
             "quote": self.quote,
+            "found_in": list(self.found_in),
             "standing": [
                 {
                     "source": a.source.id,
@@ -111,10 +114,19 @@ def describe_briefing(
                 origins=found,
                 quote=outcome.status if outcome else None,
                 judgement=list_name in ("key_points", "assessments"),
+                found_in=_found_in(outcome, sources),
                 standing=fact_standing(fact.citations, sources).affected,
             )
         )
     return BriefingProvenance(ctx.briefing_id, ctx.briefing.title, tuple(facts))
+
+
+def _found_in(outcome: QuoteOutcome | None, sources: Mapping[str, Source]) -> tuple[str, ...]:
+    """'the main text of content/archive/x.html' for each archive the quote was found in."""
+    if outcome is None:
+        return ()
+    archives = [sources[s].archive for s in outcome.found_in if s in sources]
+    return tuple(text_label(a) for a in archives if a is not None)
 
 
 def fact_label(label: str, list_name: str, index: int, item: Any) -> str:
@@ -151,14 +163,14 @@ def project_provenance(
     ]
 
 
-def format_report(briefings: list[BriefingProvenance]) -> str:
-    """The report as readable text."""
+def format_report(briefings: list[BriefingProvenance], *, verbose: bool = False) -> str:
+    """The report as readable text; ``verbose`` adds which text each quote was found in."""
     if not briefings:
         return "No briefings."
-    return "\n\n".join(_format_briefing(b) for b in briefings)
+    return "\n\n".join(_format_briefing(b, verbose) for b in briefings)
 
 
-def _format_briefing(briefing: BriefingProvenance) -> str:
+def _format_briefing(briefing: BriefingProvenance, verbose: bool = False) -> str:
     counts = briefing.quote_counts()
     lines = [
         f"{briefing.briefing_id}: {briefing.title}",
@@ -170,6 +182,8 @@ def _format_briefing(briefing: BriefingProvenance) -> str:
         lines.append("")
         lines.append(f"  {fact.label}{status}: {fact.snippet}")
         lines.append(f"    ({fact.location})")
+        if verbose:
+            lines.extend(f"    found in {label}" for label in fact.found_in)
         lines.append("    " + _origins_line(fact))
         lines.extend(f"      {' → '.join(c)}" for c in fact.chains)
         lines.extend(f"    {_standing_line(a)}" for a in fact.standing)

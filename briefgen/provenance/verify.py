@@ -110,7 +110,11 @@ class ExtractedTexts:
 
     def get(self, file: ArchiveFile) -> ArchiveText:
         """The text of ``file``: extracted once per content; raises :class:`ArchiveError`."""
-        key = (file.path.as_posix(), hashlib.sha256(file.data).digest())
+        # The record a web archive's text comes from is part of the key, as its bytes are.
+        key = (
+            f"{file.path.as_posix()} {file.target} {file.captured}",
+            hashlib.sha256(file.data).digest(),
+        )
         if key not in self._texts:
             if len(self._texts) >= self.size:
                 self._texts.pop(next(iter(self._texts)))  # the oldest first
@@ -145,7 +149,8 @@ class Archives:
             self.reasons[source_id] = f"no archived text of '{source_id}' to check it against"
             return None
         try:
-            return read_archive_file(self.root, source.archive)
+            url = None if source.url is None else str(source.url)
+            return read_archive_file(self.root, source.archive, url)
         except ArchiveError as problem:
             self._report_problem(source_id, problem)
             return None

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from briefgen.model import Citation, Source
-from briefgen.model.dates import date_with_preposition, format_date
+from briefgen.model.dates import EdtfDate, date_with_preposition, format_date
 from briefgen.provenance.chains import chain_label
 from briefgen.provenance.standing import fact_standing
 
@@ -33,6 +33,8 @@ class EndnoteView:
     reliability: str | None
     language: str
     note: str | None
+    archived: str | None = None  # "1 March 2024": when the source's archive was captured
+    archive_url: str | None = None  # a public web archive's copy (the archive's memento)
     standing: str | None = None  # "Retracted on 6 February 2023: …" (standing_notice)
 
     @property
@@ -53,8 +55,25 @@ class EndnoteView:
     def where(self) -> str:
         """The URL with its access date, or 'citation only'."""
         if self.url is None:
-            return "Citation only (no link available)"
-        return f"{self.url} (accessed {self.accessed})" if self.accessed else self.url
+            where = "Citation only (no link available)"
+        else:
+            where = f"{self.url} (accessed {self.accessed})" if self.accessed else self.url
+        if self.archived:
+            where += f"; archived {self.archived}"
+            where += f": {self.archive_url}" if self.archive_url else ""
+        return where
+
+
+def archived_on(source: Source) -> str | None:
+    """The day the source's archive was captured ('1 March 2024'), if it says."""
+    if source.archive is None or source.archive.captured is None:
+        return None
+    return format_date(EdtfDate.parse(source.archive.captured[:10]))
+
+
+def _memento(source: Source) -> str | None:
+    memento = source.archive.memento if source.archive else None
+    return None if memento is None else str(memento)
 
 
 def via_label(via: str | None, sources: Mapping[str, Source]) -> str | None:
@@ -79,6 +98,8 @@ def _endnote(number: int, source: Source, sources: Mapping[str, Source]) -> Endn
         reliability=source.reliability,
         language=source.language,
         note=source.note,
+        archived=archived_on(source),
+        archive_url=_memento(source),
         standing=standing_notice(source),
     )
 
