@@ -10,9 +10,9 @@ Read top to bottom, it is the pipeline:
 3. :func:`briefgen.editions.plan.render_all` renders them, serially or in ``jobs`` worker
    processes; each briefing is a pure function of the project, the templates and the
    briefgen version (:func:`briefgen.editions.render_briefing`).
-4. :func:`briefgen.editions.outputs.write_outputs` writes the files of each, as one set, with
-   the record of their key; a briefing that fails to render or to be written leaves its
-   previous outputs untouched.
+4. :class:`briefgen.editions.outputs.OutputBatch` writes the files of each, as one set, with
+   the record of their key (made durable a batch of briefings at a time, then renamed); a
+   briefing that fails to render or to be written leaves its previous outputs untouched.
 
 ``publish`` shares steps 2 to 4 (:func:`briefgen.editions.plan.gather_editions`): a PDF that
 build wrote is reused there, never rendered again.
@@ -29,13 +29,13 @@ from briefgen.editions import FILE_NAMES, FORMATS, render_briefing
 from briefgen.editions.outputs import (
     KEY_FILE,
     OUTPUT_DIR,
+    OutputBatch,
     Written,
     remove_stale_temporaries,
     target_problem,
     up_to_date,
-    write_outputs,
 )
-from briefgen.editions.plan import briefing_keys, render_all
+from briefgen.editions.plan import Outcome, briefing_keys, render_all
 from briefgen.errors import BuildError, UsageError
 from briefgen.model import Project
 from briefgen.validate import Validated, validate_project
@@ -81,6 +81,7 @@ class BuildResult:
     written: list[Written] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # up to date: not rendered
+    rendered: list[str] = field(default_factory=list)  # rendered and written by this build
 
     @property
     def ok(self) -> bool:
@@ -126,6 +127,36 @@ def _plan(
     return todo, keys
 
 
+def _stage(
+    batch: OutputBatch,
+    project: Project,
+    folder: Path,
+    briefing_id: str,
+    outcome: Outcome,
+    keys: dict[str, str],
+    base: Path,
+    result: BuildResult,
+) -> None:
+    """Stage one briefing's rendered files in ``batch``, or record why it failed."""
+    try:
+        if isinstance(outcome, str):
+            raise BuildError(outcome)
+        batch.stage(folder, briefing_id, outcome, keys[briefing_id], project.root, base)
+        result.rendered.append(briefing_id)
+    except BuildError as exc:
+        result.failures[briefing_id] = str(exc)
+
+
+def _record(done: list[tuple[str, list[Written] | str]], result: BuildResult) -> None:
+    """The files of each briefing a flush put in place, or why they could not be."""
+    for briefing_id, written in done:
+        if isinstance(written, str):
+            result.failures[briefing_id] = written
+            result.rendered.remove(briefing_id)
+        else:
+            result.written += written
+
+
 def build(
     root: Path,
     options: BuildOptions,
@@ -160,18 +191,16 @@ def build_validated(
     todo, keys = _plan(project, options, out_dir, result, base)
     if on_start:
         on_start(len(todo))
-    for briefing_id, outcome in render_all(project, todo, options.formats, options.jobs):
-        try:
-            if isinstance(outcome, str):
-                raise BuildError(outcome)
-            folder = out_dir / briefing_id
-            key = keys[briefing_id]
-            result.written += write_outputs(folder, briefing_id, outcome, key, root, base)
-        except BuildError as exc:
-            result.failures[briefing_id] = str(exc)
-        if on_progress:
-            on_progress(briefing_id)
+    with OutputBatch() as batch:
+        for briefing_id, outcome in render_all(project, todo, options.formats, options.jobs):
+            _stage(batch, project, out_dir / briefing_id, briefing_id, outcome, keys, base, result)
+            if batch.due():
+                _record(batch.flush(root), result)
+            if on_progress:
+                on_progress(briefing_id)
+        _record(batch.flush(root), result)
     # Parallel renders finish in any order; the result reads the same as a serial build's.
     result.written.sort(key=lambda w: (w.briefing_id, w.path.name))
     result.failures = dict(sorted(result.failures.items()))
+    result.rendered.sort()
     return result

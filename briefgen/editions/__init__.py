@@ -26,8 +26,20 @@ FORMATS = ("pdf", "html", "md")
 FILE_NAMES = {"pdf": "briefing.pdf", "html": "briefing.html", "md": "briefing.md"}
 
 
-def render_briefing(project: Project, briefing_id: str, formats: Sequence[str]) -> dict[str, bytes]:
+def render_briefing(
+    project: Project,
+    briefing_id: str,
+    formats: Sequence[str],
+    *,
+    env: jinja2.Environment | None = None,
+    view: BriefingView | None = None,
+) -> dict[str, bytes]:
     """The bytes of each requested format of one briefing, keyed by file name.
+
+    ``env`` is the project's environment (:func:`briefgen.render.make_environment`), shared
+    by every briefing of a build so that each template is compiled once, not once per
+    briefing; ``view`` is the briefing's view when the caller already built it (publish's
+    pages). Both are made here when not given; the bytes are the same either way.
 
     Nothing is written here. Raises :class:`BuildError` for a template or PDF problem, or a
     text nested too deeply to render.
@@ -35,7 +47,7 @@ def render_briefing(project: Project, briefing_id: str, formats: Sequence[str]) 
     from briefgen.render.narrative import MarkdownTooDeepError
 
     try:
-        return _render_formats(project, briefing_id, formats)
+        return _render_formats(project, briefing_id, formats, env, view)
     except MarkdownTooDeepError as exc:
         where = _markdown_field(project, briefing_id, exc.text)
         raise BuildError(f"{where}: {exc}; flatten its lists or block quotes") from exc
@@ -53,7 +65,13 @@ def _markdown_field(project: Project, briefing_id: str, text: str) -> str:
     return "a Markdown field"
 
 
-def _render_formats(project: Project, briefing_id: str, formats: Sequence[str]) -> dict[str, bytes]:
+def _render_formats(
+    project: Project,
+    briefing_id: str,
+    formats: Sequence[str],
+    env: jinja2.Environment | None,
+    view: BriefingView | None,
+) -> dict[str, bytes]:
     # Imported here: Jinja and python-markdown are needed only once something renders.
     from briefgen.render import (
         TemplateError,
@@ -63,8 +81,8 @@ def _render_formats(project: Project, briefing_id: str, formats: Sequence[str]) 
         render_markdown,
     )
 
-    env = make_environment(project.root)
-    view = build_view(project, briefing_id)
+    env = env if env is not None else make_environment(project.root)
+    view = view if view is not None else build_view(project, briefing_id)
     outputs: dict[str, bytes] = {}
     try:
         if "md" in formats:

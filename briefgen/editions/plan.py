@@ -15,27 +15,37 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from briefgen.editions import FILE_NAMES, FORMATS, render_briefing
 from briefgen.editions.outputs import (
     KEY_FILE,
+    OutputBatch,
     current_outputs,
     remove_stale_temporaries,
     target_problem,
-    write_outputs,
 )
 from briefgen.errors import BuildError
 from briefgen.model import Project
 
+if TYPE_CHECKING:
+    import jinja2
+
+    from briefgen.render import BriefingView
+
 Outcome = dict[str, bytes] | str  # the bytes of each file, or why the briefing failed
 
-# The project of a worker process, set once by _start_worker (pickled once per worker, not
-# once per briefing).
-_worker_project: dict[str, Project] = {}
+# What a worker process renders with, set once by _start_worker: the project (pickled once per
+# worker, not once per briefing) and, from its first briefing on, the one Jinja environment.
+_worker: dict[str, Any] = {}
+# Imported by the fork server before it forks any worker (see _pool_context): the modules every
+# render needs; WeasyPrint's only when PDFs are made.
+_PRELOAD = ("briefgen.editions", "briefgen.render")
+_PRELOAD_PDF = ("briefgen.pdf",)
 
 
 def briefing_keys(project: Project, ids: Sequence[str]) -> dict[str, str]:
@@ -48,35 +58,82 @@ def briefing_keys(project: Project, ids: Sequence[str]) -> dict[str, str]:
     return {i: briefing_key(project, i, templates, overridden=overridden) for i in ids}
 
 
-def _render_outcome(project: Project, briefing_id: str, formats: Sequence[str]) -> Outcome:
+def _render_outcome(
+    project: Project,
+    briefing_id: str,
+    formats: Sequence[str],
+    env: jinja2.Environment,
+    view: BriefingView | None = None,
+) -> Outcome:
     try:
-        return render_briefing(project, briefing_id, formats)
+        return render_briefing(project, briefing_id, formats, env=env, view=view)
     except BuildError as exc:
         return str(exc)
+
+
+def _environment(project: Project) -> jinja2.Environment:
+    from briefgen.render import make_environment
+
+    return make_environment(project.root)
 
 
 def _start_worker(project: Project) -> None:
     # The parent handles Ctrl-C (it owns the files); workers just finish or are cancelled.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_project["project"] = project
+    _worker.clear()
+    _worker["project"] = project
 
 
 def _render_in_worker(briefing_id: str, formats: tuple[str, ...]) -> tuple[str, Outcome]:
-    return briefing_id, _render_outcome(_worker_project["project"], briefing_id, formats)
+    project: Project = _worker["project"]
+    if "env" not in _worker:
+        _worker["env"] = _environment(project)
+    return briefing_id, _render_outcome(project, briefing_id, formats, _worker["env"])
+
+
+def _pool_context(formats: Sequence[str]) -> multiprocessing.context.BaseContext:
+    """How worker processes start: from a fork server that has imported the renderers.
+
+    "fork" copies the parent as it is, threads' locks included (the progress bar runs a
+    thread), which can deadlock a worker; "spawn" starts a fresh interpreter per worker that
+    imports briefgen, Jinja2 and WeasyPrint again (about half a second each). The fork server
+    is a fresh single-threaded process that imports them once; every worker is a fork of it,
+    safe and already loaded. Where there is no fork server (Windows), "spawn".
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    preload = _PRELOAD + (_PRELOAD_PDF if "pdf" in formats else ())
+    context.set_forkserver_preload(list(preload))  # no effect once the server runs
+    return context
 
 
 def render_all(
-    project: Project, ids: Sequence[str], formats: Sequence[str], jobs: int = 1
+    project: Project,
+    ids: Sequence[str],
+    formats: Sequence[str],
+    jobs: int = 1,
+    *,
+    env: jinja2.Environment | None = None,
+    views: Mapping[str, BriefingView] | None = None,
 ) -> Iterator[tuple[str, Outcome]]:
-    """(id, outcome) of each briefing: in order when serial, as they finish when parallel."""
+    """(id, outcome) of each briefing: in order when serial, as they finish when parallel.
+
+    Serial renders share one Jinja environment (``env``, made here when not given), so each
+    template is compiled once per build; ``views`` are briefing views already built (by
+    publish's pages), used instead of building them again. Each worker process makes its
+    own environment once and builds its own views.
+    """
     workers = min(jobs, len(ids))
     if workers <= 1:
+        if not ids:
+            return
+        shared = env if env is not None else _environment(project)
         for briefing_id in ids:
-            yield briefing_id, _render_outcome(project, briefing_id, formats)
+            view = views.get(briefing_id) if views else None
+            yield briefing_id, _render_outcome(project, briefing_id, formats, shared, view)
         return
-    # "spawn": a fresh interpreter per worker, safe whatever threads the parent runs (the
-    # progress bar has one) and the same on every platform.
-    context = multiprocessing.get_context("spawn")
+    context = _pool_context(formats)
     pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(project,))
     try:
         futures: list[Future[tuple[str, Outcome]]] = [
@@ -122,6 +179,8 @@ def gather_editions(
     jobs: int = 1,
     on_start: Callable[[int], None] | None = None,
     on_rendered: Callable[[str], None] | None = None,
+    env: jinja2.Environment | None = None,
+    views: Mapping[str, BriefingView] | None = None,
 ) -> Editions:
     """The ``formats`` of every briefing of ``project``, each reused or rendered.
 
@@ -129,7 +188,9 @@ def gather_editions(
     recorded) is read back, not rendered; with ``write`` too, the others are rendered in every
     format and written there as ``build`` writes them. Without ``folder`` everything is
     rendered in memory. ``on_start`` learns how many will be rendered, ``on_rendered`` each
-    one done. Raises :class:`BuildError` ("<id>: why") when one cannot be made.
+    one done. ``env`` and ``views``: see :func:`render_all` (publish passes those of its
+    pages, so nothing is compiled or built twice). Raises :class:`BuildError` ("<id>: why")
+    when one cannot be made.
     """
     ids = sorted(project.briefings)
     keys = briefing_keys(project, ids) if folder is not None else {}
@@ -144,15 +205,18 @@ def gather_editions(
     made = FORMATS if target is not None else tuple(formats)
     if on_start:
         on_start(len(todo))
-    for briefing_id, outcome in render_all(project, todo, made, jobs):
-        if isinstance(outcome, str):
-            raise BuildError(f"{briefing_id}: {outcome}")
+    with OutputBatch() as batch:
+        for briefing_id, outcome in render_all(project, todo, made, jobs, env=env, views=views):
+            if isinstance(outcome, str):
+                raise BuildError(f"{briefing_id}: {outcome}")
+            if target is not None:
+                _write(batch, target, briefing_id, outcome, keys[briefing_id])
+            result.files[briefing_id] = {f: outcome[FILE_NAMES[f]] for f in formats}
+            result.rendered.append(briefing_id)
+            if on_rendered:
+                on_rendered(briefing_id)
         if target is not None:
-            _write(target, briefing_id, outcome, keys[briefing_id])
-        result.files[briefing_id] = {f: outcome[FILE_NAMES[f]] for f in formats}
-        result.rendered.append(briefing_id)
-        if on_rendered:
-            on_rendered(briefing_id)
+            _flush(batch, target)
     result.rendered.sort()  # parallel renders finish in any order
     return result
 
@@ -179,8 +243,24 @@ def _prepare(folder: OutputFolder, ids: Sequence[str]) -> None:
             raise BuildError(f"{briefing_id}: {problem}")
 
 
-def _write(folder: OutputFolder, briefing_id: str, outputs: dict[str, bytes], key: str) -> None:
+def _write(
+    batch: OutputBatch,
+    folder: OutputFolder,
+    briefing_id: str,
+    outputs: dict[str, bytes],
+    key: str,
+) -> None:
+    """Stage one briefing's files in ``batch``; flush the batch when due."""
     try:
-        write_outputs(folder.of(briefing_id), briefing_id, outputs, key, folder.root, folder.base)
+        batch.stage(folder.of(briefing_id), briefing_id, outputs, key, folder.root, folder.base)
     except BuildError as exc:
         raise BuildError(f"{briefing_id}: {exc}") from exc
+    if batch.due():
+        _flush(batch, folder)
+
+
+def _flush(batch: OutputBatch, folder: OutputFolder) -> None:
+    """Put the staged files in place; the first briefing that cannot be is a BuildError."""
+    for briefing_id, written in batch.flush(folder.root):
+        if isinstance(written, str):
+            raise BuildError(f"{briefing_id}: {written}")

@@ -8,6 +8,7 @@ the source's endnote number, which :class:`CitationNumbers` assigns by first use
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -177,6 +178,49 @@ def _markdown_engine() -> markdown.Markdown:
     return engine
 
 
+# Parsers built once per thread and reused (reset before each text): building one costs more
+# than the short text it reads, and a build reads thousands of fields.
+_parsers = threading.local()
+
+
+def _reused(name: str, make: Callable[[], markdown.Markdown]) -> markdown.Markdown:
+    engine: markdown.Markdown | None = getattr(_parsers, name, None)
+    if engine is None:
+        engine = make()
+        setattr(_parsers, name, engine)
+    return engine.reset()
+
+
+def _convert(
+    name: str, make: Callable[[], markdown.Markdown], text: str
+) -> tuple[str, markdown.Markdown]:
+    """``text`` as HTML by this thread's parser ``name``, and the parser (its references)."""
+    engine = _reused(name, make)
+    try:
+        return engine.convert(text), engine
+    except BaseException:
+        setattr(_parsers, name, None)  # a parser that failed half-way is not used again
+        raise
+
+
+# The plain python-markdown parsers markdown_is_inert reads a text with: without, with tables.
+_PLAIN_PARSERS: dict[bool, Callable[[], markdown.Markdown]] = {
+    False: lambda: markdown.Markdown(extensions=[]),
+    True: lambda: markdown.Markdown(extensions=["tables"]),
+}
+
+
+def _commonmark(tables: bool) -> MarkdownIt:
+    name = f"commonmark_{tables}"
+    parser: MarkdownIt | None = getattr(_parsers, name, None)
+    if parser is None:
+        parser = _CommonMark()
+        if tables:
+            parser.enable("table")
+        setattr(_parsers, name, parser)
+    return parser
+
+
 def sanitise(html: str) -> str:
     """Keep only harmless markup: no script, style, frames, images or unsafe URLs."""
     return nh3.clean(
@@ -224,7 +268,7 @@ def to_html(text: str, numbers: CitationNumbers, *, inline: bool = False) -> Mar
     # Images are never shown (they would be fetched from wherever they point); say so instead.
     shown = _IMAGE.sub(lambda m: f"(image: {m[1]})", text)
     try:
-        html = sanitise(_markdown_engine().convert(shown))
+        html = sanitise(_convert("html", _markdown_engine, shown)[0])
     except RecursionError as exc:
         # python-markdown parses nested lists recursively; validation limits the nesting, and
         # this keeps a text that gets past it from crashing the build.
@@ -363,16 +407,12 @@ def markdown_is_inert(text: str) -> bool:
     # split a table's cells before they read links, so a cell may read differently).
     for variant in (text, _flattened(text)):
         for tables in (False, True):
-            python_markdown = markdown.Markdown(extensions=["tables"] if tables else [])
-            commonmark = _CommonMark()
-            if tables:
-                commonmark.enable("table")
             commonmark_env: dict[str, object] = {}
             try:
-                html = python_markdown.convert(variant)
+                html, python_markdown = _convert(f"check_{tables}", _PLAIN_PARSERS[tables], variant)
             except RecursionError:
                 return False
-            html += commonmark.render(variant, commonmark_env)
+            html += _commonmark(tables).render(variant, commonmark_env)
             references = python_markdown.references or commonmark_env.get("references")
             if references or _live_markup(html):
                 return False

@@ -57,7 +57,12 @@ def _ceiling_text(ceiling: Tlp) -> str:
 class _Pages:
     """Renders pages of one site with shared context (environment, project, site info)."""
 
-    def __init__(self, released: CeilingResult, env: jinja2.Environment) -> None:
+    def __init__(
+        self,
+        released: CeilingResult,
+        env: jinja2.Environment,
+        views: dict[str, BriefingView] | None = None,
+    ) -> None:
         self.project: Project = released.project
         self.env = env
         settings = self.project.settings
@@ -69,7 +74,7 @@ class _Pages:
         )
         markings = [b.marking for b in self.project.briefings.values()]
         self.highest = collect.highest_marking(markings)
-        self.views: dict[str, BriefingView] = {}
+        self.views: dict[str, BriefingView] = views if views is not None else {}
 
     def render(self, path: str, template: str, marking: Tlp, title: str, **extra: Any) -> bytes:
         depth = path.count("/")
@@ -182,10 +187,18 @@ def site_css(env: jinja2.Environment) -> str:
     return source
 
 
-def build_pages(released: CeilingResult, env: jinja2.Environment | None = None) -> dict[str, bytes]:
-    """Every page, the stylesheet and the feed of the site, by site-relative path."""
+def build_pages(
+    released: CeilingResult,
+    env: jinja2.Environment | None = None,
+    views: dict[str, BriefingView] | None = None,
+) -> dict[str, bytes]:
+    """Every page, the stylesheet and the feed of the site, by site-relative path.
+
+    ``views``, when given, is filled with the view of each briefing the pages print, so that
+    the editions rendered next reuse them instead of building each again.
+    """
     env = env or make_environment(released.project.root)
-    return dict(_generate(_Pages(released, env)))
+    return dict(_generate(_Pages(released, env, views)))
 
 
 def _generate(pages: _Pages) -> Iterator[tuple[str, bytes]]:

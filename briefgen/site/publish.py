@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from briefgen.editions.outputs import OUTPUT_DIR
 from briefgen.editions.plan import Editions, OutputFolder, gather_editions
 from briefgen.errors import BuildError, OutputError, UsageError
@@ -34,7 +36,7 @@ from briefgen.load.confine import (
 from briefgen.load.project_files import PROJECT_FILE
 from briefgen.model import Project, Tlp
 from briefgen.model.references import scoped_to
-from briefgen.render import TemplateError, make_environment
+from briefgen.render import BriefingView, TemplateError, make_environment
 from briefgen.site.ceiling import CeilingResult, Withheld, apply_ceiling
 from briefgen.site.pages import build_pages
 
@@ -91,12 +93,16 @@ def editions(
     on_rendered: OnRendered | None = None,
     outputs: OutputFolder | None = None,
     jobs: int = 1,
+    env: jinja2.Environment | None = None,
+    views: dict[str, BriefingView] | None = None,
 ) -> tuple[dict[str, bytes], Editions]:
     """The PDF and Markdown editions of every released briefing, via the build pipeline.
 
     They are made from the filtered project, like every other file of the site. With
     ``outputs`` (the project's output folder), up-to-date files there are reused; with a PDF
     wanted, the others are written there too (a draft without PDFs writes nothing there).
+    ``env`` and ``views``: the pages' environment and briefing views, reused for the
+    editions (see :func:`briefgen.editions.plan.render_all`).
     """
     formats = ("pdf", "md") if pdf else ("md",)
     try:
@@ -108,6 +114,8 @@ def editions(
             jobs=jobs,
             on_start=on_start,
             on_rendered=on_rendered,
+            env=env,
+            views=views,
         )
     except BuildError as exc:
         raise SiteBuildError(str(exc)) from exc
@@ -137,9 +145,11 @@ def build_site(
     when a page or edition cannot be made.
     """
     released = apply_ceiling(project, ceiling)
+    # One environment and one view per briefing for the pages and the editions alike.
     env = make_environment(project.root)
+    views: dict[str, BriefingView] = {}
     try:
-        files = build_pages(released, env)
+        files = build_pages(released, env, views)
     except TemplateError as exc:
         raise SiteBuildError(str(exc)) from exc
     edition_files, made = editions(
@@ -149,6 +159,8 @@ def build_site(
         on_rendered=on_rendered,
         outputs=outputs,
         jobs=jobs,
+        env=env,
+        views=views,
     )
     files.update(edition_files)
     rendered, reused = (tuple(made.rendered), tuple(made.reused)) if pdf else ((), ())

@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -45,9 +46,11 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the briefings rendered in this process from now on (serial runs only)."""
     seen: list[str] = []
 
-    def counted(project: Project, briefing_id: str, formats: object) -> dict[str, bytes]:
+    def counted(
+        project: Project, briefing_id: str, formats: object, **shared: Any
+    ) -> dict[str, bytes]:
         seen.append(briefing_id)
-        return render_briefing(project, briefing_id, formats)  # type: ignore[arg-type]
+        return render_briefing(project, briefing_id, formats, **shared)  # type: ignore[arg-type]
 
     monkeypatch.setattr(plan, "render_briefing", counted)
     return seen
