@@ -47,6 +47,7 @@ with warnings.catch_warnings():
 
 from briefgen.pdf.css_urls import StylesheetChecker
 from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher, document_budget
+from briefgen.pdf.font_clock import fixed_font_clock
 
 # Tagged PDF (PDF/UA-1): a structure tree, reading order and the document language for screen
 # readers and reflow; headers and footers are marked as artifacts. Deterministic like the rest.
@@ -239,7 +240,9 @@ def _layout(project: Project, briefing_id: str, html: str, env: jinja2.Environme
         modified = modification_date()
         if modified:
             document.metadata.modified = modified
-        data: bytes = document.write_pdf(pdf_identifier=False, pdf_variant=PDF_VARIANT)
+        # Fonts are subset while the PDF is written; fontTools would stamp them with the clock.
+        with fixed_font_clock(project.briefings[briefing_id]):
+            data: bytes = document.write_pdf(pdf_identifier=False, pdf_variant=PDF_VARIANT)
     return data
 
 
