@@ -1,7 +1,8 @@
 """A small Chrome DevTools Protocol client: real headless Chromium, driven over a websocket.
 
 Only what the site tests need: open a page, wait for it to load, collect console errors and
-failed requests, and evaluate JavaScript in the page.
+failed requests, and evaluate JavaScript in the page (waiting for a promise, as axe-core's
+``axe.run`` gives, when asked).
 """
 
 from __future__ import annotations
@@ -161,9 +162,18 @@ class Browser:
                 report.failed_requests.append(f"{response['status']} {response['url']}")
         return report
 
-    def evaluate(self, expression: str) -> Any:
-        """The JSON value of a JavaScript expression evaluated in the page."""
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+    def evaluate(self, expression: str, await_promise: bool = False) -> Any:
+        """The JSON value of a JavaScript expression evaluated in the page.
+
+        With ``await_promise`` an expression that gives a promise is waited for, and the value
+        it settles to is returned (a rejected promise raises, as an exception does).
+        """
+        result = self.send(
+            "Runtime.evaluate",
+            expression=expression,
+            returnByValue=True,
+            awaitPromise=await_promise,
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(str(result["exceptionDetails"]))
         return result["result"].get("value")
