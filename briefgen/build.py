@@ -36,6 +36,7 @@ from briefgen.editions.outputs import (
     up_to_date,
 )
 from briefgen.editions.plan import Outcome, briefing_keys, render_all
+from briefgen.editions.shards import Shard
 from briefgen.errors import BuildError, UsageError
 from briefgen.model import Project
 from briefgen.validate import Validated, validate_project
@@ -70,6 +71,7 @@ class BuildOptions:
     strict: bool = False
     jobs: int = 1  # worker processes; 1 renders in this process
     force: bool = False  # render even the briefings whose outputs are up to date
+    shard: Shard | None = None  # only the briefings of this shard (--shard K/N)
 
 
 @dataclass
@@ -89,13 +91,19 @@ class BuildResult:
         return self.valid and not self.failures
 
 
-def select_briefings(project: Project, only: Iterable[str]) -> list[str]:
-    """The ids to build, in name order; raises :class:`UnknownBriefingError` for an unknown id."""
+def select_briefings(
+    project: Project, only: Iterable[str], shard: Shard | None = None
+) -> list[str]:
+    """The ids to build, in name order; raises :class:`UnknownBriefingError` for an unknown id.
+
+    With ``shard``, only those of the selected briefings that the shard builds.
+    """
     wanted = list(dict.fromkeys(only))
     for briefing_id in wanted:
         if briefing_id not in project.briefings:
             raise UnknownBriefingError(briefing_id, project)
-    return wanted or sorted(project.briefings)
+    ids = wanted or sorted(project.briefings)
+    return shard.select(ids) if shard is not None else ids
 
 
 def _plan(
@@ -106,7 +114,7 @@ def _plan(
     The stale temporary files of an interrupted build are removed from the folder of each
     selected briefing first, rendered again or not.
     """
-    ids = select_briefings(project, options.only)
+    ids = select_briefings(project, options.only, options.shard)
     keys = briefing_keys(project, ids)
     names = [FILE_NAMES[f] for f in options.formats]
     for briefing_id in ids:

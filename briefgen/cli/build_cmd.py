@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,9 @@ from briefgen.cli.common import (
 )
 from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
 from briefgen.cli.progress import ProgressBar, shown_path
+
+if TYPE_CHECKING:
+    from briefgen.editions.shards import Shard
 
 ALL_FORMATS = ("pdf", "html", "md")
 
@@ -44,6 +47,18 @@ def parse_jobs(value: str) -> int:
             f"'{value}' is not a number of processes; give 1, 2, … or auto", param_hint="--jobs"
         )
     return jobs
+
+
+def parse_shard_option(value: str | None) -> Shard | None:
+    """--shard 'K/N' as a Shard; a malformed value is a usage error (exit 2)."""
+    if value is None:
+        return None
+    from briefgen.editions.shards import parse_shard
+
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--shard") from None
 
 
 def parse_formats(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -131,6 +146,11 @@ def _summary(result: Any, root: Path, elapsed: float, verbose: bool, strict: boo
 )
 @JOBS_OPTION
 @click.option(
+    "--shard",
+    metavar="K/N",
+    help="Build only shard K of N: a stable 1/N of the briefings, for N CI machines.",
+)
+@click.option(
     "--force", is_flag=True, help="Render every briefing, even those whose outputs are up to date."
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: build nothing on any.")
@@ -142,6 +162,7 @@ def build(
     only: tuple[str, ...],
     out_dir: Path | None,
     jobs: str,
+    shard: str | None,
     force: bool,
     strict: bool,
     quiet: bool,
@@ -162,13 +183,17 @@ def build(
     for are those written, and they are as written (output/<id>/.briefgen-key
     records the key and each file). 'briefgen publish' reuses these files.
     --force renders everything; --jobs renders several briefings at once,
-    with the same bytes.
+    with the same bytes. --shard K/N builds the briefings of shard K of N
+    (by a hash of each id, so a briefing keeps its shard as others are
+    added); the N shards' output folders together are a full build, and
+    'briefgen publish' on them renders no PDF again.
 
     \b
     Examples:
       briefgen build                       everything, into output/
       briefgen build --format pdf --only pa-coordination-2023-02
       briefgen build --jobs auto           one process per CPU
+      briefgen build --shard 2/4           the second of four CI machines
       briefgen build --force --out /tmp/preview -v
 
     \b
@@ -181,8 +206,9 @@ def build(
 
     chosen = parse_formats(formats)
     workers = parse_jobs(jobs)
+    part = parse_shard_option(shard)
     root = resolve_project(path)
-    options = BuildOptions(chosen, tuple(only), out_dir, strict, workers, force)
+    options = BuildOptions(chosen, tuple(only), out_dir, strict, workers, force, part)
     started = time.perf_counter()
     validated = validate_project(root)
     bar = ProgressBar("building", quiet=quiet)
