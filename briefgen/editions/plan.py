@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -46,6 +47,7 @@ _worker: dict[str, Any] = {}
 # render needs; WeasyPrint's only when PDFs are made.
 _PRELOAD = ("briefgen.editions", "briefgen.render")
 _PRELOAD_PDF = ("briefgen.pdf",)
+EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"  # read by the PDF renderer; part of the build key
 
 
 def briefing_keys(project: Project, ids: Sequence[str]) -> dict[str, str]:
@@ -77,9 +79,15 @@ def _environment(project: Project) -> jinja2.Environment:
     return make_environment(project.root)
 
 
-def _start_worker(project: Project) -> None:
+def _start_worker(project: Project, epoch: str | None) -> None:
     # The parent handles Ctrl-C (it owns the files); workers just finish or are cancelled.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A fork server's environment is the parent's when the server started; the build key
+    # holds SOURCE_DATE_EPOCH as it is now, so the worker takes it from the parent.
+    if epoch is None:
+        os.environ.pop(EPOCH_VARIABLE, None)
+    else:
+        os.environ[EPOCH_VARIABLE] = epoch
     _worker.clear()
     _worker["project"] = project
 
@@ -134,7 +142,10 @@ def render_all(
             yield briefing_id, _render_outcome(project, briefing_id, formats, shared, view)
         return
     context = _pool_context(formats)
-    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(project,))
+    epoch = os.environ.get(EPOCH_VARIABLE)
+    pool = ProcessPoolExecutor(
+        workers, context, initializer=_start_worker, initargs=(project, epoch)
+    )
     try:
         futures: list[Future[tuple[str, Outcome]]] = [
             pool.submit(_render_in_worker, i, tuple(formats)) for i in ids

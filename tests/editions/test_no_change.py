@@ -8,6 +8,7 @@ last test, which reads the real CLI's summary.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -78,3 +79,20 @@ def test_publish_after_one_edit_renders_exactly_one_pdf(project: Path) -> None:
     assert "; 1 PDF rendered, 1 reused" in result.stderr
     again = run_cli("publish", str(project))
     assert "; 0 PDFs rendered, 2 reused" in again.stderr
+
+
+def test_workers_take_source_date_epoch_as_it_is_now(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers come from a fork server started with the environment of its time; the key (and
+    # so the bytes) must follow SOURCE_DATE_EPOCH as the parent has it when it builds.
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    pdf_only = BuildOptions(formats=("pdf",), only=CLEAR_IDS, jobs=2)
+    assert build(project, dataclasses.replace(pdf_only, out_dir=tmp_path / "before")).ok
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    parallel = build(project, dataclasses.replace(pdf_only, out_dir=tmp_path / "parallel"))
+    serial = build(project, dataclasses.replace(pdf_only, out_dir=tmp_path / "serial", jobs=1))
+    assert parallel.ok and serial.ok
+    for briefing_id in CLEAR_IDS:
+        made = (tmp_path / "parallel" / briefing_id / "briefing.pdf").read_bytes()
+        assert made == (tmp_path / "serial" / briefing_id / "briefing.pdf").read_bytes()
