@@ -16,8 +16,8 @@ the ratio median/goal (≤ 1 meets it):
   is installed: Debian's package ``hugo``; not needed otherwise);
 - PDFs, on M of the clones (default 20): CPU per PDF through briefgen against raw WeasyPrint
   given the same HTML, stylesheets and options; ``build --format pdf --jobs 2`` against serial
-  (wall); growth of the resident memory of one process rendering G PDFs (default 100), per
-  100;
+  (wall); growth of the resident memory of one process rendering G PDFs (default 100) after
+  25 to warm up, per 100 (the slope through a reading every 10 PDFs);
 - unless ``--no-full-pdf``: a full ``build --jobs 2`` of all N (to set up), then ``publish``
   with nothing changed and ``publish`` after one edit (how many PDFs each rendered).
 
@@ -259,7 +259,12 @@ def _cpu_each(work: Callable[[], None], times: int) -> float:
 
 
 def _growth(project: object, ids: list[str], env: object, count: int) -> float:
-    """MiB of resident memory gained per 100 PDFs over ``count`` PDFs, after 10 to warm up."""
+    """MiB of resident memory gained per 100 PDFs over ``count`` PDFs, after 25 to warm up.
+
+    The slope of a straight line through the resident size after every 10th PDF: single
+    readings jump by a MiB either way as the allocator takes and returns memory, and the
+    first two dozen PDFs still fill caches (fonts, glyphs), which is not growth.
+    """
     from briefgen.editions import render_briefing
 
     def rss_mib() -> float:
@@ -267,12 +272,15 @@ def _growth(project: object, ids: list[str], env: object, count: int) -> float:
             line = next(x for x in status if x.startswith("VmRSS:"))
         return int(line.split()[1]) / 1024
 
-    for briefing_id in ids[:10]:
-        render_briefing(project, briefing_id, ("pdf",), env=env)  # type: ignore[arg-type]
-    before = rss_mib()
-    for n in range(count):
+    for n in range(25):
         render_briefing(project, ids[n % len(ids)], ("pdf",), env=env)  # type: ignore[arg-type]
-    return (rss_mib() - before) * 100 / max(1, count)
+    done, sizes = [0], [rss_mib()]
+    for n in range(1, count + 1):
+        render_briefing(project, ids[n % len(ids)], ("pdf",), env=env)  # type: ignore[arg-type]
+        if n % 10 == 0:
+            done.append(n)
+            sizes.append(rss_mib())
+    return statistics.linear_regression(done, sizes).slope * 100 if len(done) > 1 else 0.0
 
 
 def report(figures: Figures) -> None:
