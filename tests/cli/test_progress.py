@@ -69,6 +69,6 @@ def test_publish_names_the_site_folder_as_the_docs_do(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr.rstrip().splitlines()[-1].split("; ")[1].endswith(
-        "files in output/site"
+    assert (
+        result.stderr.rstrip().splitlines()[-1].split("; ")[1].endswith("files in output/site")
     ), result.stderr
