@@ -104,6 +104,11 @@ class Statement(StrictModel):
     original_language: LanguageTag | None = Field(
         None, description="BCP 47 tag when the words are a translation, e.g. 'ar'."
     )
+    quote_language: LanguageTag | None = Field(
+        None,
+        description="BCP 47 tag of the language the words are given in, when it is not the "
+        "briefing's: e.g. 'ar' for a quote printed untranslated in Arabic.",
+    )
     reacts_to: Slug | None = Field(None, description="Id of the event it responds to.")
     sources: Citations = Field(default_factory=list)
 

@@ -14,6 +14,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    HttpUrl,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
     field_validator,
 )
 
@@ -91,18 +95,52 @@ def _check_slug(value: str) -> str:
     return value
 
 
+# White space, for "text must not be empty": what Python's str.isspace() and the \s of
+# JavaScript regular expressions (which editors use for the JSON Schema) call white space,
+# spelt out so that briefgen and the schema agree character for character.
+BLANK_CHARACTERS = (
+    r"\t\n\u000b\f\r \u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f"
+    r"\u205f\u3000\ufeff"
+)
+TEXT_PATTERN = f"[^{BLANK_CHARACTERS}]"  # somewhere, one character that is not white space
+_NOT_BLANK = re.compile(TEXT_PATTERN)
+
+
 def _check_text(value: str) -> str:
-    if not value.strip():
+    if not _NOT_BLANK.search(value):
         raise ValueError("text must not be empty")
     return value
 
 
+def yaml_scalar_schema(text: dict[str, Any], number: dict[str, Any] | None) -> dict[str, Any]:
+    """The JSON Schema of a text value, as an editor's YAML reading of it can be checked.
+
+    briefgen keeps every plain scalar as the text written (briefgen.load), but YAML 1.2, which
+    the YAML language server uses, reads a plain ``2023`` or ``1.0`` as a number. ``number``
+    is the schema of the numbers whose text briefgen accepts here (None: no number is).
+    """
+    string = {"type": "string", **text}
+    return string if number is None else {"anyOf": [string, number]}
+
+
+# Any number: its text is never blank.
+_TEXT_SCHEMA = yaml_scalar_schema({"pattern": TEXT_PATTERN}, {"type": "number"})
+
 Slug = Annotated[
     str,
     AfterValidator(_check_slug),
-    Field(json_schema_extra={"pattern": SLUG_PATTERN, "maxLength": MAX_ID_LENGTH}),
+    # A plain 2023 is an id; so, to the schema, is any whole number from 0 (see
+    # docs/content-format.md for the spellings where the two can differ).
+    WithJsonSchema(
+        yaml_scalar_schema(
+            {"pattern": SLUG_PATTERN, "maxLength": MAX_ID_LENGTH},
+            {"type": "integer", "minimum": 0},
+        )
+    ),
 ]
-Text = Annotated[str, AfterValidator(_check_text), Field(min_length=1)]
+Text = Annotated[
+    str, AfterValidator(_check_text), Field(min_length=1), WithJsonSchema(_TEXT_SCHEMA)
+]
 
 # A BCP 47 language tag in its common shape: a 2–3 letter language, then subtags of letters
 # and digits ('ar', 'he', 'ar-Latn', 'en-GB', 'es-419'). It is printed as a lang attribute and
@@ -123,12 +161,45 @@ def _check_language_tag(value: str) -> str:
 LanguageTag = Annotated[
     str,
     AfterValidator(_check_language_tag),
-    Field(json_schema_extra={"pattern": LANGUAGE_TAG_PATTERN, "maxLength": 35}),
+    WithJsonSchema(yaml_scalar_schema({"pattern": LANGUAGE_TAG_PATTERN, "maxLength": 35}, None)),
 ]
 Markdown = Annotated[
     str,
     AfterValidator(_check_text),
-    Field(min_length=1, json_schema_extra={"format": "markdown"}),
+    Field(min_length=1),
+    WithJsonSchema(
+        yaml_scalar_schema({"pattern": TEXT_PATTERN, "format": "markdown"}, {"type": "number"})
+    ),
+]
+
+# A complete web address: http or https, a host, then a path, query or fragment, and no white
+# space anywhere (pydantic's URL parser would drop spaces around it and complete 'https:x').
+# The rest (a valid host and port) is checked by the URL parser, not by the JSON Schema.
+WEB_URL_PATTERN = (
+    rf"^[Hh][Tt][Tt][Pp][Ss]?://[^{BLANK_CHARACTERS}/?#]+(?:[/?#][^{BLANK_CHARACTERS}]*)?$"
+)
+_WEB_URL_RE = re.compile(WEB_URL_PATTERN)
+MAX_URL_LENGTH = 2083  # pydantic's HttpUrl limit
+
+
+def _complete_url(value: Any, parse: ValidatorFunctionWrapHandler) -> Any:
+    url = parse(value)  # the URL parser's own errors first: they say what is wrong
+    if isinstance(value, str) and not _WEB_URL_RE.fullmatch(value):
+        raise ValueError(
+            f"{quoted(value)} is not a complete URL: write it in full, as https://host/path, "
+            "with no spaces"
+        )
+    return url
+
+
+WebUrl = Annotated[
+    HttpUrl,
+    WrapValidator(_complete_url),
+    WithJsonSchema(
+        yaml_scalar_schema(
+            {"format": "uri", "pattern": WEB_URL_PATTERN, "maxLength": MAX_URL_LENGTH}, None
+        )
+    ),
 ]
 
 

@@ -25,7 +25,10 @@ Precision = Literal["year", "month", "day"]
 _POINT = re.compile(
     r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?(?P<q>[~?%])?"
 )
-PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?(/\d{4}(-\d{2}(-\d{2})?)?[~?%]?)?$"
+# The form, for the JSON Schema: year 0001-9999, month 01-12, day 01-31; that the day exists in
+# its month and that an interval ends after it starts only `briefgen validate` checks.
+_FORM = r"(?!0000)[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?[~?%]?"
+PATTERN = rf"^{_FORM}(/{_FORM})?$"
 _MONTHS = [calendar.month_name[i] for i in range(13)]
 # How far a qualified (approximate or uncertain) date may lie from what is written, by precision.
 _SLACK = {"day": timedelta(days=7), "month": timedelta(days=31), "year": timedelta(days=366)}
@@ -174,7 +177,6 @@ class EdtfDate:
     @classmethod
     def parse(cls, text: str) -> EdtfDate:
         """Parse the accepted EDTF subset; raise :class:`DateError` with a readable reason."""
-        text = text.strip()
         if "/" not in text:
             return cls(_parse_point(text))
         first, _, second = text.partition("/")
@@ -258,9 +260,12 @@ class EdtfDate:
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
+        # YAML 1.2 (editors) reads a plain year, 2023, as a number: accept the four-digit ones.
         return {
-            "type": "string",
-            "pattern": PATTERN,
+            "anyOf": [
+                {"type": "string", "pattern": PATTERN},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
             "description": "EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, optional ~ ? %, or a/b",
         }
 

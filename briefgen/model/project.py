@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, HttpUrl
+from pydantic import Field
 
-from briefgen.model.common import LanguageTag, Marking, StrictModel, Text, Tlp, YamlBool
+from briefgen.model.common import LanguageTag, Marking, StrictModel, Text, Tlp, WebUrl, YamlBool
 
 
 class ProjectSettings(StrictModel):
@@ -27,6 +27,6 @@ class ProjectSettings(StrictModel):
         description="Let 'publish' release direct quotes never checked against an archived "
         "copy of their source (each still marked UNVERIFIED). Off: publish refuses them.",
     )
-    site_url: HttpUrl | None = Field(
+    site_url: WebUrl | None = Field(
         None, description="Public address of the site; used for absolute ids in the feed."
     )

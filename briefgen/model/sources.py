@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, HttpUrl
+from pydantic import Field
 
-from briefgen.model.common import LanguageTag, Slug, StrictModel, Text, YamlBool
+from briefgen.model.common import LanguageTag, Slug, StrictModel, Text, WebUrl, YamlBool
 from briefgen.model.dates import EdtfDate
 
 SourceType = Literal[
@@ -38,7 +38,7 @@ class Archive(StrictModel):
         description="When the copy was captured, UTC (e.g. 2024-03-01T09:30:00Z); in a WARC "
         "or WACZ file, also which capture of the URL is the archive.",
     )
-    final_url: HttpUrl | None = Field(
+    final_url: WebUrl | None = Field(
         None,
         description="The URL the copy was read from, after redirects; in a WARC or WACZ file, "
         "the record to use (default: the source's url).",
@@ -46,7 +46,7 @@ class Archive(StrictModel):
     content_type: Text | None = Field(
         None, description="Media type of the copy as captured, e.g. text/html."
     )
-    memento: HttpUrl | None = Field(
+    memento: WebUrl | None = Field(
         None,
         description="A public web archive's copy (Memento or Wayback URL), linked in citations.",
     )
@@ -77,7 +77,7 @@ class Source(StrictModel):
     publisher: Text = Field(description="Outlet, station or body that published it.")
     authors: list[Text] = Field(default_factory=list, description="Named authors, if any.")
     published: EdtfDate = Field(description="Publication or broadcast date.")
-    url: HttpUrl | None = Field(None, description="Where it can be read (http or https).")
+    url: WebUrl | None = Field(None, description="Where it can be read (http or https).")
     citation_only: YamlBool = Field(
         False, description="True when there is no URL to give, e.g. a radio broadcast."
     )

@@ -79,6 +79,10 @@ class LocatedBriefing(Protocol):
         """Where the value at ``path`` in the briefing file was written."""
         ...
 
+    def valid(self, *path: str | int) -> bool:
+        """False when the value at ``path`` failed the schema (and holds a stand-in)."""
+        ...
+
 
 @dataclass(frozen=True)
 class QuoteOutcome:
@@ -224,7 +228,9 @@ def verify_all(
     outcomes = []
     for ctx in contexts:
         for index, statement in enumerate(ctx.briefing.statements):
-            if statement.kind == "quote":
+            # A kind or text that failed the schema is not known to be a quote's words.
+            checkable = all(ctx.valid("statements", index, key) for key in ("kind", "text"))
+            if statement.kind == "quote" and checkable:
                 outcomes.append(_check_statement(ctx, index, statement, archives))
         _check_excerpts(ctx, archives)
     return outcomes
@@ -235,7 +241,12 @@ def _check_statement(
 ) -> QuoteOutcome:
     where = ctx.at("statements", index, "text")
     found, failed, unchecked = [], [], []
-    for source_id in dict.fromkeys(c.source for c in statement.sources):
+    cited = [
+        c.source
+        for n, c in enumerate(statement.sources)
+        if ctx.valid("statements", index, "sources", n, "source")
+    ]
+    for source_id in dict.fromkeys(cited):
         text = archives.load(source_id)
         if text is None:
             unchecked.append(source_id)

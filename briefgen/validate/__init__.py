@@ -22,7 +22,13 @@ from briefgen.model.placeholders import PLACEHOLDERS as NEW_PLACEHOLDERS
 from briefgen.model.placeholders import is_placeholder
 from briefgen.provenance import verify
 from briefgen.provenance.verify import ExtractedTexts, QuoteOutcome
-from briefgen.validate import briefing_dates, briefing_refs, briefing_sources, markdown_rules
+from briefgen.validate import (
+    briefing_dates,
+    briefing_languages,
+    briefing_refs,
+    briefing_sources,
+    markdown_rules,
+)
 from briefgen.validate.context import (
     BriefingContext,
     Registry,
@@ -30,20 +36,19 @@ from briefgen.validate.context import (
     registry_readable,
 )
 from briefgen.validate.registry_rules import build_registry, check_actors, check_sources
+from briefgen.validate.salvage import value_at
 from briefgen.validate.schema import parse_file, parse_items, parse_salvaging
 
 
 def check_placeholders(ctx: BriefingContext, report: Report) -> None:
     """No text that ``briefgen new`` writes to be replaced is left in the briefing."""
     for key in NEW_PLACEHOLDERS:
-        if key in ctx.replaced:
-            continue
         value = getattr(ctx.briefing, key)
         items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
         for index, text in items:
-            if not isinstance(text, str) or not is_placeholder(text):
-                continue
             path: tuple[str | int, ...] = (key,) if index is None else (key, index)
+            if not ctx.valid(*path) or not isinstance(text, str) or not is_placeholder(text):
+                continue
             report.error(
                 ctx.at(*path),
                 f"placeholder text from 'briefgen new' left in {quoted(key)}",
@@ -64,8 +69,8 @@ _PLACEHOLDER_WHAT = {
 
 def check_has_facts(ctx: BriefingContext, report: Report) -> None:
     """A briefing states a fact: a key point, event, decision, statement or assessment."""
-    if ctx.replaced & set(FACT_LISTS) or set(ctx.kept) & set(FACT_LISTS):
-        return  # a list was left out after a schema error: its facts may be there
+    if not all(ctx.valid(name) for name in FACT_LISTS):
+        return  # a schema error in a list of facts: facts may be there
     if any(getattr(ctx.briefing, name) for name in FACT_LISTS):
         return
     report.warning(
@@ -90,6 +95,7 @@ BRIEFING_CHECKS = (
     briefing_dates.check_reported_after,
     briefing_dates.check_reactions,
     briefing_dates.check_speaker_roles,
+    briefing_languages.check_statement_languages,
     briefing_sources.check_single_origin,
     briefing_sources.check_standing,
     markdown_rules.check_markdown_nesting,
@@ -105,7 +111,8 @@ CITING_KEYS = frozenset(
 RESERVED_IDS = frozenset({"site"})
 
 # Stand-ins for invalid top-level briefing values, so cross-checks can still run; checks that
-# depend on a replaced value skip themselves (see BriefingContext.replaced).
+# depend on a replaced value skip themselves (see BriefingContext.valid). Values below the top
+# level get generic stand-ins (briefgen.validate.salvage).
 PLACEHOLDERS: dict[str, object] = {
     "title": "(invalid)",
     "marking": "TLP:RED",
@@ -159,17 +166,40 @@ def _parse_briefings(
                 f"rename the file, e.g. {briefing_id}-notes.yaml",
             )
             continue
-        briefing, replaced, kept = parse_salvaging(loaded, Briefing, report, PLACEHOLDERS)
-        if briefing is not None:
+        salvaged = parse_salvaging(loaded, Briefing, report, PLACEHOLDERS)
+        if salvaged is not None:
             contexts.append(
-                BriefingContext(briefing_id, briefing, loaded, registry, settings, replaced, kept)
+                BriefingContext(
+                    briefing_id,
+                    salvaged.model,
+                    loaded,
+                    registry,
+                    settings,
+                    salvaged.invalid,
+                    salvaged.kept,
+                )
             )
     return contexts
 
 
 def _lost_citations(ctx: BriefingContext) -> bool:
-    """True when a schema error left out part of the briefing that may cite sources."""
-    return bool((set(ctx.kept) | ctx.replaced) & CITING_KEYS)
+    """True when a schema error left out (or stood in for) something that may cite sources:
+    a whole list or fact, a citation, or a value holding an inline ``[@id]``."""
+    for path in ctx.invalid:
+        if not path or path[0] not in CITING_KEYS:
+            continue
+        whole = len(path) == 1 or (len(path) == 2 and path[0] in FACT_LISTS)
+        if whole or "sources" in path or _holds_inline_citation(value_at(ctx.file.data, path)):
+            return True
+    return False
+
+
+def _holds_inline_citation(value: Any) -> bool:
+    """True when ``value`` (as written in a file) holds, anywhere in it, an ``[@`` citation."""
+    if isinstance(value, str):
+        return "[@" in value
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return any(_holds_inline_citation(item) for item in items)
 
 
 @dataclass
@@ -237,8 +267,9 @@ def _cross_check(
     outcomes = verify.verify_all(root, registry, contexts, report, extracted)
     complete = all(not _lost_citations(c) for c in contexts)
     complete = complete and not files.unreadable and len(contexts) == len(files.briefings)
-    if registry.sources_readable and complete:
-        # Only when every citation was read: otherwise sources would look unused by mistake.
+    if registry.sources_readable and registry.chains_known() and complete:
+        # Only when every citation and citing chain was read: otherwise sources would look
+        # unused by mistake.
         used = briefing_sources.cited_sources(contexts)
         briefing_sources.check_unused_sources(registry, used, report)
     return outcomes

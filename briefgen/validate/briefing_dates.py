@@ -27,11 +27,11 @@ def _dated_fields(ctx: BriefingContext) -> list[tuple[tuple[str | int, ...], Edt
 
 def check_cutoff(ctx: BriefingContext, report: Report) -> None:
     """Nothing is dated after the information cut-off, and the note is not issued before it."""
-    if {"cutoff", "issued"} & ctx.replaced:
+    if not (ctx.valid("cutoff") and ctx.valid("issued")):
         return
     cutoff = ctx.briefing.cutoff
     for path, value in _dated_fields(ctx):
-        if value.certainly_after(cutoff):
+        if ctx.valid(*path) and value.certainly_after(cutoff):
             report.error(
                 ctx.at(*path),
                 f"dated {value}, after the information cut-off ({cutoff})",
@@ -48,6 +48,8 @@ def check_reported_after(ctx: BriefingContext, report: Report) -> None:
     """A dated fact cannot postdate every source that reports it."""
     sources = ctx.registry.sources
     for fact in iter_facts(ctx.briefing):
+        if not (ctx.valid(*fact.path, "date") and ctx.valid(*fact.path, "sources")):
+            continue  # a date or citation that failed the schema: nothing to compare
         cited = [sources[c.source] for c in fact.citations if c.source in sources]
         if fact.date is None or not cited:
             continue
@@ -63,9 +65,15 @@ def check_reported_after(ctx: BriefingContext, report: Report) -> None:
 
 def check_reactions(ctx: BriefingContext, report: Report) -> None:
     """A decision or statement cannot come before the event it reacts to."""
-    events = {e.id: e for e in ctx.briefing.events}
+    events = {
+        e.id: e
+        for i, e in enumerate(ctx.briefing.events)
+        if ctx.valid("events", i, "id") and ctx.valid("events", i, "date")
+    }
     for list_name in ("decisions", "statements"):
         for i, item in enumerate(getattr(ctx.briefing, list_name)):
+            if not (ctx.valid(list_name, i, "reacts_to") and ctx.valid(list_name, i, "date")):
+                continue
             event = events.get(item.reacts_to) if item.reacts_to else None
             if event is not None and item.date.certainly_before(event.date):
                 report.error(
@@ -92,7 +100,8 @@ def check_speaker_roles(ctx: BriefingContext, report: Report) -> None:
     """A named speaker held the title given (or some recorded title) on the statement date."""
     actors = ctx.registry.actors
     for i, statement in enumerate(ctx.briefing.statements):
-        actor = actors.get(statement.speaker) if statement.speaker else None
+        checkable = all(ctx.valid("statements", i, key) for key in ("speaker", "role", "date"))
+        actor = actors.get(statement.speaker) if statement.speaker and checkable else None
         if actor is not None and actor.kind == "person":
             _check_speaker_role(ctx, report, i, statement, actor)
 

@@ -15,6 +15,8 @@ def check_item_ids(ctx: BriefingContext, report: Report) -> None:
     seen: dict[str, int] = {}
     for list_name in ("events", "decisions", "statements"):
         for index, item in enumerate(getattr(ctx.briefing, list_name)):
+            if not ctx.valid(list_name, index, "id"):
+                continue
             if item.id in seen:
                 report.error(
                     ctx.at(list_name, index, "id"),
@@ -26,7 +28,7 @@ def check_item_ids(ctx: BriefingContext, report: Report) -> None:
 
 
 def _check_actor(ctx: BriefingContext, report: Report, actor_id: str, *path: str | int) -> None:
-    if ctx.registry.unknown_actor(actor_id):
+    if ctx.valid(*path) and ctx.registry.unknown_actor(actor_id):
         report.error(
             ctx.at(*path),
             f"unknown actor '{actor_id}'",
@@ -45,6 +47,10 @@ def check_actor_refs(ctx: BriefingContext, report: Report) -> None:
     for i, statement in enumerate(b.statements):
         if statement.speaker:
             _check_actor(ctx, report, statement.speaker, "statements", i, "speaker")
+        if not (
+            ctx.valid("statements", i, "speaker") and ctx.valid("statements", i, "attribution")
+        ):
+            continue  # one of them failed the schema: who is named is not known
         if statement.speaker and statement.attribution:
             report.error(
                 ctx.at("statements", i, "attribution", key=True),
@@ -61,10 +67,16 @@ def check_actor_refs(ctx: BriefingContext, report: Report) -> None:
 
 def check_event_refs(ctx: BriefingContext, report: Report) -> None:
     """``reacts_to`` names an event of the same briefing."""
-    # Events left out for a schema error still count, so that error is not echoed here.
-    event_ids = {e.id for e in ctx.briefing.events} | declared_ids(ctx.file, "events")
+    if ("events",) in ctx.invalid:
+        return  # 'events' is not a list (a mapping, say): which events it meant is not known
+    # Events with a schema error still count, so that error is not echoed here.
+    events = ctx.briefing.events
+    event_ids = {e.id for i, e in enumerate(events) if ctx.valid("events", i, "id")}
+    event_ids |= declared_ids(ctx.file, "events")
     for list_name in ("decisions", "statements"):
         for i, item in enumerate(getattr(ctx.briefing, list_name)):
+            if not ctx.valid(list_name, i, "reacts_to"):
+                continue
             if item.reacts_to and item.reacts_to not in event_ids:
                 report.error(
                     ctx.at(list_name, i, "reacts_to"),
@@ -78,6 +90,8 @@ def check_citations(ctx: BriefingContext, report: Report) -> None:
     """Every fact cites at least one known source; ``via`` is a source the cited one relays."""
     known = ctx.registry.source_ids
     for fact in iter_facts(ctx.briefing):
+        if not ctx.valid(*fact.path, "sources") and not fact.citations:
+            continue  # 'sources' (or what was meant for it) failed the schema: said there
         if not fact.citations and ctx.written(*fact.path, "sources"):
             report.error(
                 ctx.at(*fact.path, "sources"),
@@ -92,12 +106,16 @@ def check_citations(ctx: BriefingContext, report: Report) -> None:
             )
         for n, citation in enumerate(fact.citations):
             where = (*fact.path, "sources", n)
+            if not ctx.valid(*where, "source"):
+                continue
             if ctx.registry.unknown_source(citation.source):
                 report.error(
                     ctx.at(*where),
                     f"unknown source '{citation.source}'",
                     did_you_mean(citation.source, known),
                 )
+                continue
+            if not ctx.valid(*where, "via"):
                 continue
             if citation.via and ctx.registry.unknown_source(citation.via):
                 # Closest first among the sources the cited one relays, then among all.
@@ -132,6 +150,8 @@ def check_inline_citations(ctx: BriefingContext, report: Report) -> None:
     """Inline ``[@id]`` citations in Markdown name known sources."""
     known = ctx.registry.source_ids
     for path, text in iter_markdown(ctx.briefing):
+        if not ctx.valid(*path):
+            continue
         for match in INLINE_CITATION.finditer(text):
             cited = match.group(1)
             if ctx.registry.unknown_source(cited):
@@ -145,7 +165,7 @@ def check_inline_citations(ctx: BriefingContext, report: Report) -> None:
 def check_purpose(ctx: BriefingContext, report: Report) -> None:
     """A briefing for decision recommends; one for information does not."""
     b = ctx.briefing
-    if {"purpose", "recommendations"} & ctx.replaced:
+    if not (ctx.valid("purpose") and ctx.valid("recommendations")):
         return
     if b.purpose == "decision" and not b.recommendations:
         report.error(

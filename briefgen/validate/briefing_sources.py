@@ -17,6 +17,8 @@ def check_single_origin(ctx: BriefingContext, report: Report) -> None:
     """A key point or assessment that rests on one origin is flagged for the analyst."""
     for list_name, label in (("key_points", "key point"), ("assessments", "assessment")):
         for i, item in enumerate(getattr(ctx.briefing, list_name)):
+            if not ctx.valid(list_name, i, "sources"):
+                continue  # a citation failed the schema: the origins are not all known
             groups = independent_groups(item.sources, ctx.registry.sources)
             if len(groups) != 1:
                 continue
@@ -62,13 +64,16 @@ def cited_sources(contexts: Iterable[BriefingContext]) -> set[str]:
     used: set[str] = set()
     for ctx in contexts:
         registry = ctx.registry
-        used |= briefing_references(ctx.briefing, registry.actors, registry.sources).sources
+        # Chains are followed also through a source with schema errors in other fields, so
+        # that the sources it cites do not look unused.
+        sources = registry.sources_as_read()
+        used |= briefing_references(ctx.briefing, registry.actors, sources).sources
     return used
 
 
 def check_unused_sources(registry: Registry, used: set[str], report: Report) -> None:
     """Warn about sources outside ``used`` (:func:`cited_sources`, closure included)."""
-    for source_id in sorted(set(registry.sources) - used):
+    for source_id in sorted(set(registry.sources_as_read()) - used):
         report.warning(
             registry.source_location(source_id, "id"),
             f"source '{source_id}' is not cited by any briefing",

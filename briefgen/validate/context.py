@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
 
 from briefgen.diagnostics import Location
 from briefgen.load import LoadedFile, YamlPath
 from briefgen.model import Actor, Briefing, ProjectSettings, Source
+from briefgen.model.common import is_valid_id, suggest_id
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def registry_readable(loaded: LoadedFile | None, key: str) -> bool:
@@ -25,7 +31,7 @@ def registry_readable(loaded: LoadedFile | None, key: str) -> bool:
 
 
 def declared_ids(loaded: LoadedFile | None, key: str) -> set[str]:
-    """Every id written in a registry file, valid entry or not.
+    """Every id written in a registry file (or a briefing's list), valid entry or not.
 
     Checking references against these (not only against entries that passed the schema)
     keeps one bad actor from causing a cascade of 'unknown actor' errors elsewhere.
@@ -35,7 +41,56 @@ def declared_ids(loaded: LoadedFile | None, key: str) -> set[str]:
     entries: Any = loaded.data.get(key)
     if not isinstance(entries, list):
         return set()
-    return {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    written = {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    # A malformed id ('Mahmoud Abbas') is reported at the entry; the references to the id it
+    # most likely meant ('mahmoud-abbas') are not reported again as unknown.
+    meant = {suggest_id(i) for i in written if not is_valid_id(i)}
+    return written | {i for i in meant if i is not None}
+
+
+def file_path(kept: Mapping[YamlPath, tuple[int, ...]], path: tuple[str | int, ...]) -> YamlPath:
+    """Where ``path`` of a salvaged model is in its data: list items left out shift indices."""
+    mapped: list[str | int] = []
+    for part in path:
+        indices = kept.get(tuple(mapped))
+        if isinstance(part, int) and indices is not None and 0 <= part < len(indices):
+            part = indices[part]
+        mapped.append(part)
+    return tuple(mapped)
+
+
+def overlaps(path: YamlPath, invalid: frozenset[YamlPath]) -> bool:
+    """True when a path in ``invalid`` is ``path``, lies inside it, or holds it."""
+    return any(p[: len(path)] == path or path[: len(p)] == p for p in invalid)
+
+
+@dataclass(frozen=True)
+class Entry(Generic[ModelT]):
+    """One entry of a registry file (an actor, a source) and where it was written.
+
+    After schema errors the model is salvaged (see :mod:`briefgen.validate.salvage`): a field
+    that failed holds a stand-in, so a check asks :meth:`valid` before it reads one.
+    """
+
+    model: ModelT
+    file: LoadedFile
+    path: YamlPath
+    # Paths (inside the entry, as in the file) that failed the schema; see salvage.Salvaged.
+    invalid: frozenset[YamlPath] = frozenset()
+    kept: Mapping[YamlPath, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def index(self) -> int:
+        """The entry's position in its file's list."""
+        return int(self.path[-1])
+
+    def at(self, *path: str | int, key: bool = False) -> Location:
+        """Where the value at ``path`` of the entry was written."""
+        return self.file.locate((*self.path, *file_path(self.kept, path)), key=key)
+
+    def valid(self, *path: str | int) -> bool:
+        """True when the value at ``path`` (the entry itself if none) was read as written."""
+        return not overlaps(file_path(self.kept, path), self.invalid)
 
 
 @dataclass
@@ -48,10 +103,34 @@ class Registry:
     sources: dict[str, Source] = field(default_factory=dict)
     actor_index: dict[str, int] = field(default_factory=dict)
     source_index: dict[str, int] = field(default_factory=dict)
+    # Every entry that could be read, valid or salvaged (``actors`` and ``sources`` hold only
+    # the valid ones: what other entries refer to and follow).
+    actor_entries: list[Entry[Actor]] = field(default_factory=list)
+    source_entries: list[Entry[Source]] = field(default_factory=list)
     actor_ids: set[str] = field(default_factory=set)
     source_ids: set[str] = field(default_factory=set)
     actors_readable: bool = True
     sources_readable: bool = True
+
+    def sources_as_read(self) -> dict[str, Source]:
+        """Every source with a valid id by id (the first of each), also one with schema errors
+        in other fields: what decides which sources are used, through their citing chains."""
+        return {
+            entry.model.id: entry.model
+            for entry in self.source_entries
+            if entry.valid("id") and self.source_index.get(entry.model.id) == entry.index
+        }
+
+    def chains_known(self) -> bool:
+        """True when every source was read with its id and 'cites' as written, so that every
+        citing chain can be followed (see :meth:`sources_as_read`)."""
+        assert self.sources_file is not None
+        written: Any = self.sources_file.data.get("sources")
+        return (
+            isinstance(written, list)
+            and len(self.source_entries) == len(written)
+            and all(e.valid("id") and e.valid("cites") for e in self.source_entries)
+        )
 
     def unknown_actor(self, actor_id: str) -> bool:
         """True when ``actor_id`` is certainly not declared in content/actors.yaml."""
@@ -81,21 +160,22 @@ class BriefingContext:
     file: LoadedFile
     registry: Registry
     settings: ProjectSettings | None
-    # After schema errors: top-level keys given placeholder values, and for each list the
-    # original index of every entry that survived (so locations still point at the file).
-    replaced: set[str] = field(default_factory=set)
-    kept: dict[str, list[int]] = field(default_factory=dict)
-
-    def _in_file(self, path: tuple[str | int, ...]) -> YamlPath:
-        loc: YamlPath = tuple(path)
-        if len(loc) >= 2 and isinstance(loc[1], int) and str(loc[0]) in self.kept:
-            loc = (loc[0], self.kept[str(loc[0])][loc[1]], *loc[2:])
-        return loc
+    # After schema errors (see briefgen.validate.salvage): the paths, as in the file, that
+    # failed and hold a stand-in or were left out, and for each list that lost items the
+    # original index of every item kept (so locations still point at the file).
+    invalid: frozenset[YamlPath] = frozenset()
+    kept: Mapping[YamlPath, tuple[int, ...]] = field(default_factory=dict)
 
     def at(self, *path: str | int, key: bool = False) -> Location:
         """Where the value at ``path`` in the briefing file was written."""
-        return self.file.locate(self._in_file(path), key=key)
+        return self.file.locate(file_path(self.kept, path), key=key)
 
     def written(self, *path: str | int) -> bool:
         """True when the briefing file has a value at ``path`` (not just a parent of it)."""
-        return self._in_file(path) in self.file.value_positions
+        return file_path(self.kept, path) in self.file.value_positions
+
+    def valid(self, *path: str | int) -> bool:
+        """True when the value at ``path`` was read as written: nothing at, in or above it
+        failed the schema. A check skips what is not valid, so that a stand-in, or a value
+        left out, is never reported again as a problem of its own."""
+        return not overlaps(file_path(self.kept, path), self.invalid)

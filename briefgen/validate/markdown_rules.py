@@ -56,6 +56,8 @@ def nesting_depth(text: str) -> int:
 def check_markdown_nesting(ctx: BriefingContext, report: Report) -> None:
     """No Markdown field nests lists or block quotes more than :data:`MAX_NESTING` deep."""
     for path, text in iter_markdown(ctx.briefing):
+        if not ctx.valid(*path):
+            continue
         depth = nesting_depth(text)
         if depth > MAX_NESTING:
             report.error(

@@ -11,7 +11,9 @@ from pydantic import BaseModel, ValidationError
 from briefgen.diagnostics import Report, quoted, shorten
 from briefgen.load import LoadedFile, YamlPath
 from briefgen.model.common import EMPTY_VALUE_MESSAGE
+from briefgen.validate.context import Entry
 from briefgen.validate.hints import did_you_mean
+from briefgen.validate.salvage import Salvaged, salvage
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -167,10 +169,11 @@ def _report_errors(
 
 def parse_items(
     loaded: LoadedFile, key: str, model: type[ModelT], report: Report
-) -> list[tuple[int, ModelT]]:
+) -> list[Entry[ModelT]]:
     """Validate each entry of the list under ``key`` on its own, so one bad entry hides nothing.
 
-    Returns (index in the file, model) for every entry that is valid.
+    Returns every entry that could be read: valid, or salvaged with its invalid fields marked
+    (see :mod:`briefgen.validate.salvage`), so that its other fields are still checked.
     """
     data = loaded.data
     if not isinstance(data, dict):
@@ -192,53 +195,39 @@ def parse_items(
 
 def _parse_list(
     loaded: LoadedFile, key: str, items: list[Any], model: type[ModelT], report: Report
-) -> list[tuple[int, ModelT]]:
-    valid: list[tuple[int, ModelT]] = []
+) -> list[Entry[ModelT]]:
+    entries: list[Entry[ModelT]] = []
     vocabulary = _field_names(model)
     for index, item in enumerate(items):
         try:
-            valid.append((index, model.model_validate(item)))
+            entries.append(Entry(model.model_validate(item), loaded, (key, index)))
         except ValidationError as exc:
             _report_errors(loaded, (key, index), exc, vocabulary, report)
-    return valid
+            salvaged = salvage(model, item, exc.errors(), vocabulary)
+            if salvaged is not None:
+                entries.append(
+                    Entry(salvaged.model, loaded, (key, index), salvaged.invalid, salvaged.kept)
+                )
+    return entries
 
 
 def parse_salvaging(
     loaded: LoadedFile, model: type[ModelT], report: Report, placeholders: dict[str, Any]
-) -> tuple[ModelT | None, set[str], dict[str, list[int]]]:
-    """Validate like :func:`parse_file`; on errors, also build a partial model for cross-checks.
+) -> Salvaged[ModelT] | None:
+    """Validate like :func:`parse_file`; on errors, also build a salvaged model for cross-checks.
 
-    Invalid list entries are left out and invalid top-level values are replaced by
-    ``placeholders``, so that the other checks still run and one run shows every problem.
-    Returns (model or partial model or None, replaced top-level keys, for each list key the
-    original index of every entry kept).
+    Invalid values are left out or stood in for (``placeholders`` at the top level, generic
+    stand-ins below; see :mod:`briefgen.validate.salvage`), so that the other checks still
+    run and one run shows every problem. None when the file holds no mapping.
     """
-    parsed = parse_file(loaded, model, report)
     data = loaded.data
-    if parsed is not None or not isinstance(data, dict):
-        return parsed, set(), {}
+    if not isinstance(data, dict):
+        parse_file(loaded, model, report)  # reports the file's shape
+        return None
     try:
-        model.model_validate(data)
+        return Salvaged(model.model_validate(data))
     except ValidationError as exc:
-        bad = [tuple(e["loc"]) for e in exc.errors()]
-    salvaged = dict(data)
-    replaced: set[str] = set()
-    kept: dict[str, list[int]] = {}
-    for loc in bad:
-        key = str(loc[0]) if loc else ""
-        if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data.get(key), list):
-            kept.setdefault(key, list(range(len(data[key]))))
-            if loc[1] in kept[key]:
-                kept[key].remove(loc[1])
-        elif key in placeholders:
-            salvaged[key] = placeholders[key]
-            replaced.add(key)
-        else:
-            salvaged.pop(key, None)
-            replaced.add(key)
-    for key, indices in kept.items():
-        salvaged[key] = [data[key][i] for i in indices]
-    try:
-        return model.model_validate(salvaged), replaced, kept
-    except ValidationError:
-        return None, replaced, kept
+        vocabulary = _field_names(model)
+        _report_errors(loaded, (), exc, vocabulary, report)
+        overrides: dict[YamlPath, Any] = {(key,): value for key, value in placeholders.items()}
+        return salvage(model, data, exc.errors(), vocabulary, overrides)
