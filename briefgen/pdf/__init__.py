@@ -6,7 +6,9 @@
 - WeasyPrint's logged errors (a missing asset, a blocked URL) fail the build.
 - One ``FontConfiguration`` and the parsed stylesheets are shared by every PDF of a process
   (faster, and memory stays flat).
-- Tagged (PDF/UA-1), for screen readers: structure, reading order, language, title shown.
+- Tagged (PDF/UA-1), for screen readers: structure, reading order, language, title shown;
+  the language of each part with a ``lang`` attribute, and right-to-left text in logical
+  order (:mod:`briefgen.pdf.tagging`).
 - Metadata comes from the briefing, never the clock; the same input gives the same bytes.
   ``SOURCE_DATE_EPOCH``, when set, becomes the modification date (reproducible builds).
 
@@ -45,9 +47,14 @@ with warnings.catch_warnings():
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
+from briefgen.pdf import tagging
 from briefgen.pdf.css_urls import StylesheetChecker
 from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher, document_budget
 from briefgen.pdf.font_clock import fixed_font_clock
+
+# /Lang on the structure elements of parts in another language, and right-to-left text in
+# logical order in the structure tree: what WeasyPrint's own tagging leaves out.
+tagging.install()
 
 # Tagged PDF (PDF/UA-1): a structure tree, reading order and the document language for screen
 # readers and reflow; headers and footers are marked as artifacts. Deterministic like the rest.

@@ -19,6 +19,7 @@ from briefgen.model import Actor, Citation, Project
 from briefgen.model.briefings import Decision, Event, Statement
 from briefgen.model.common import INLINE_CITATION
 from briefgen.model.dates import EdtfDate, date_with_preposition, format_date
+from briefgen.model.languages import script_direction, text_direction
 from briefgen.provenance.chains import origins, relayed_by, withdrawn
 from briefgen.render import narrative
 from briefgen.render.narrative import CitationNumbers
@@ -29,7 +30,6 @@ from briefgen.render.words import (
     language_name,
     likelihood_sentence,
     purpose_label,
-    script_direction,
 )
 
 
@@ -173,6 +173,10 @@ class StatementView:
     verified: bool  # only meaningful for quotes
     reacts_to: str | None
     citations: tuple[CiteRef, ...]
+    # The words' own lang and dir attributes, or None where they are the briefing's: lang is
+    # the statement's quote_language; dir follows it, else the text's first strong letter.
+    lang: str | None = None
+    dir: str | None = None
 
 
 @dataclass(frozen=True)
@@ -405,23 +409,39 @@ def _decisions(b: _Builder) -> tuple[DecisionView, ...]:
     )
 
 
+def words_language(statement: Statement, document_lang: str) -> tuple[str | None, str | None]:
+    """The ``lang`` and ``dir`` attributes of a statement's words; None where not needed.
+
+    With a ``quote_language``, its tag and its direction. Without one the words are taken to be
+    in the briefing's language, and only their direction is said: the direction of their first
+    strong letter, where it differs from the briefing's (an Arabic quote in an English note).
+    """
+    if statement.quote_language:
+        return statement.quote_language, script_direction(statement.quote_language)
+    direction = text_direction(statement.text)
+    return None, direction if direction and direction != script_direction(document_lang) else None
+
+
 def _statements(b: _Builder) -> tuple[StatementView, ...]:
-    status = b.project.quote_status
-    return tuple(
-        StatementView(
-            id=s.id,
-            is_quote=s.kind == "quote",
-            text=s.text.strip(),
-            speaker=b.actor(s.speaker, s.date, s.role) if s.speaker else None,
-            attribution=s.attribution,
-            date=format_date(s.date),
-            medium=s.medium,
-            translated_from=language_name(s.original_language) if s.original_language else None,
-            verified=status.get((b.briefing_id, s.id)) == "verified",
-            reacts_to=_event_title(b, s.reacts_to),
-            citations=b.cites(s.sources),
-        )
-        for s in b.briefing.statements
+    return tuple(_statement(b, s) for s in b.briefing.statements)
+
+
+def _statement(b: _Builder, s: Statement) -> StatementView:
+    lang, direction = words_language(s, b.project.settings.language)
+    return StatementView(
+        id=s.id,
+        is_quote=s.kind == "quote",
+        text=s.text.strip(),
+        speaker=b.actor(s.speaker, s.date, s.role) if s.speaker else None,
+        attribution=s.attribution,
+        date=format_date(s.date),
+        medium=s.medium,
+        translated_from=language_name(s.original_language) if s.original_language else None,
+        verified=b.project.quote_status.get((b.briefing_id, s.id)) == "verified",
+        reacts_to=_event_title(b, s.reacts_to),
+        citations=b.cites(s.sources),
+        lang=lang,
+        dir=direction,
     )
 
 

@@ -30,23 +30,11 @@ LANGUAGE_NAMES = {
     "pt": "Portuguese",
     "it": "Italian",
 }
-_RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "syr"}
-_RTL_SCRIPTS = {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm"}
 
 
 def language_name(tag: str) -> str:
     """'Arabic' for 'ar' or 'ar-PS'; the tag itself when it is not a known language."""
     return LANGUAGE_NAMES.get(tag.split("-")[0].lower(), tag)
-
-
-def script_direction(tag: str) -> str:
-    """'rtl' for right-to-left languages or scripts (ar, he, ar-Arab), else 'ltr'."""
-    subtags = [part.lower() for part in tag.split("-")]
-    if any(part in _RTL_SCRIPTS for part in subtags[1:]):
-        return "rtl"
-    if any(len(part) == 4 and part.isalpha() for part in subtags[1:]):
-        return "ltr"  # an explicit non-RTL script, e.g. ar-Latn
-    return "rtl" if subtags[0] in _RTL_LANGUAGES else "ltr"
 
 
 def purpose_label(purpose: str) -> str:
