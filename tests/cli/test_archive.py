@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -211,11 +212,19 @@ def test_non_text_response_is_refused(tmp_path: Path, server: Server) -> None:
     assert f"{server.url('/missing')} answered 404 Not Found; nothing written" in result.stderr
 
 
-def test_unreachable_server_is_a_clear_error(tmp_path: Path, server: Server) -> None:
+def _closed_port() -> int:
+    """A local port nothing listens on: bound, never listened on, then released."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     folder = _fresh(tmp_path)
     original = (folder / SOURCES).read_text(encoding="utf-8")
-    port = server.httpd.server_address[1]
-    server.httpd.server_close()  # nothing listens there any more
+    # Not a server closed under its own thread: that may reset the connection instead.
+    port = _closed_port()
     result = run_cli("archive", SOURCE, f"http://127.0.0.1:{port}/notice", cwd=folder)
     _refused(folder, result, original)
     assert f"cannot fetch http://127.0.0.1:{port}/notice: Connection refused" in result.stderr

@@ -18,6 +18,16 @@ def _publish(project: Path) -> Path:
     return project / "output" / "site"
 
 
+def _publish_unverified_quotes(project: Path) -> None:
+    """Opt in: publish refuses unverified quotes unless the project allows them
+    (tests/site/test_quote_gate.py)."""
+    settings = project / "briefgen.yaml"
+    text = settings.read_text(encoding="utf-8")
+    opted = text.replace("# publish_unverified_quotes: true", "publish_unverified_quotes: true")
+    assert opted != text, "the scaffold's briefgen.yaml no longer offers the setting"
+    settings.write_text(opted, encoding="utf-8")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     target = tmp_path / "desk"
@@ -33,12 +43,7 @@ def test_verified_quote_carries_no_mark(project: Path) -> None:
 
 def test_quote_without_archive_is_marked_everywhere(project: Path) -> None:
     (project / "content/archive/radio-north-2024-05-03.txt").unlink()
-    # publish refuses unverified quotes unless the project opts in (test_quote_gate.py).
-    settings = project / "briefgen.yaml"
-    opted = settings.read_text(encoding="utf-8").replace(
-        "# publish_unverified_quotes: true", "publish_unverified_quotes: true"
-    )
-    settings.write_text(opted, encoding="utf-8")
+    _publish_unverified_quotes(project)
     site = _publish(project)
     for page in PAGES:
         assert 'class="unverified"' in (site / page).read_text(encoding="utf-8"), page
@@ -70,6 +75,7 @@ def test_the_mark_is_on_the_unverified_quote_and_not_on_the_verified_one(project
         1,
     )
     briefing.write_text(text, encoding="utf-8")
+    _publish_unverified_quotes(project)
     site = _publish(project)
     shown = {
         VERIFIED: ("timeline.html", "briefings/example.html", "actors/tom-sample.html"),
