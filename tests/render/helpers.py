@@ -43,8 +43,12 @@ def build(project: Path, *args: str, env: dict[str, str] | None = None) -> Path:
     return out
 
 
-def reference_copy(tmp_path: Path) -> Path:
+def reference_copy(tmp_path: Path, layout: str | None = "analyst") -> Path:
     """A copy of the repository's own project without ``content/archive/`` and ``output/``.
+
+    The copy builds ``layout`` (``layout:`` added to its settings): the analyst layout unless
+    told otherwise, since the golden files and most tests read the analyst's working notes;
+    None keeps the project's own setting (the reader layout).
 
     A developer may keep the report's text in content/archive/ (git-ignored, see
     docs/provenance.md), which turns the reference quotes from 'unverified' to verified; the
@@ -53,6 +57,9 @@ def reference_copy(tmp_path: Path) -> Path:
     target = tmp_path / "reference"
     target.mkdir()
     shutil.copy(REPO / "briefgen.yaml", target / "briefgen.yaml")
+    if layout is not None:
+        with (target / "briefgen.yaml").open("a", encoding="utf-8") as settings:
+            settings.write(f"layout: {layout}\n")
     shutil.copytree(REPO / "content", target / "content", ignore=shutil.ignore_patterns("archive"))
     if (REPO / "templates").is_dir():
         shutil.copytree(REPO / "templates", target / "templates")
