@@ -58,8 +58,13 @@ def reference_copy(tmp_path: Path, layout: str | None = "analyst") -> Path:
     target.mkdir()
     shutil.copy(REPO / "briefgen.yaml", target / "briefgen.yaml")
     if layout is not None:
-        with (target / "briefgen.yaml").open("a", encoding="utf-8") as settings:
-            settings.write(f"layout: {layout}\n")
+        settings = target / "briefgen.yaml"
+        kept = [
+            line
+            for line in settings.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("layout:")
+        ]
+        settings.write_text("\n".join([*kept, f"layout: {layout}"]) + "\n", encoding="utf-8")
     shutil.copytree(REPO / "content", target / "content", ignore=shutil.ignore_patterns("archive"))
     if (REPO / "templates").is_dir():
         shutil.copytree(REPO / "templates", target / "templates")
