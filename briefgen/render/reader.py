@@ -116,7 +116,11 @@ def _source_statement(view: BriefingView) -> SourceStatement:
 
 
 def _sections(view: BriefingView, summary: Rich | None) -> tuple[Section, ...]:
-    """The narrative's sections in reading order, those with nothing to print left out."""
+    """The narrative's sections in reading order, those with nothing to print left out.
+
+    What stands before the contents (bottom line, a note for decision's recommendations, the
+    key judgements) is not listed: a reader sees it first.
+    """
     wanted = (
         ("summary", "Summary", summary is not None),
         ("key-points", "Key points", bool(view.key_points)),
@@ -127,7 +131,6 @@ def _sections(view: BriefingView, summary: Rich | None) -> tuple[Section, ...]:
         ("basis", "Basis of the judgements", any(a.basis for a in view.assessments)),
         ("outlook", "Outlook", view.outlook is not None),
         ("information-gaps", "Information gaps", bool(view.information_gaps)),
-        ("recommendations", "Recommendations", view.for_decision and bool(view.recommendations)),
         ("contact", "Contact and distribution", _has_contact(view)),
         ("sources", "Sources", True),
     )

@@ -239,7 +239,10 @@ def test_contents_with_true_page_numbers_over_four_pages(long_pdf: Path) -> None
     first = pdftotext(long_pdf, 1)
     assert "CONTENTS" in first
     entries = dict(re.findall(r"^([A-Z][A-Za-z ]+?)\s*\.{3,}\s*(\d+)\s*$", first, re.MULTILINE))
-    for heading in ("Background", "Timeline", "What was said", "Recommendations", "Sources"):
+    # A note for decision gives its recommendations up front, on page 1, not in the contents.
+    assert "RECOMMENDATIONS" in first.split("CONTENTS", 1)[0]
+    assert "Recommendations" not in entries
+    for heading in ("Background", "Timeline", "What was said", "Outlook", "Sources"):
         assert heading in entries, (heading, first)
         page = int(entries[heading])
         assert 1 <= page <= pages
