@@ -39,6 +39,8 @@ from briefgen.editions.plan import Outcome, briefing_keys, render_all
 from briefgen.editions.shards import Shard
 from briefgen.errors import BuildError, UsageError
 from briefgen.model import Project
+from briefgen.model.project import Layout
+from briefgen.render.layouts import with_layout
 from briefgen.validate import Validated, validate_project
 
 # Importable from here as before (benchmarks/build_bench.py renders one briefing).
@@ -72,6 +74,7 @@ class BuildOptions:
     jobs: int = 1  # worker processes; 1 renders in this process
     force: bool = False  # render even the briefings whose outputs are up to date
     shard: Shard | None = None  # only the briefings of this shard (--shard K/N)
+    layout: Layout | None = None  # --layout: reader or analyst; None: the project's setting
 
 
 @dataclass
@@ -190,6 +193,8 @@ def build_validated(
     project, result = validated.project, BuildResult(validated.report)
     if project is None or validated.report.failed(options.strict):
         return result
+    # --layout over the project's setting; a setting, so the build key follows it.
+    project = with_layout(project, options.layout)
     result.valid = True
     root = project.root
     out_dir = options.out_dir or root / OUTPUT_DIR

@@ -21,6 +21,7 @@ from briefgen.cli.progress import ProgressBar, shown_path
 
 if TYPE_CHECKING:
     from briefgen.editions.shards import Shard
+    from briefgen.model.project import Layout
 
 ALL_FORMATS = ("pdf", "html", "md")
 
@@ -151,6 +152,13 @@ def _summary(result: Any, root: Path, elapsed: float, verbose: bool, strict: boo
     help="Build only shard K of N: a stable 1/N of the briefings, for N CI machines.",
 )
 @click.option(
+    "--layout",
+    type=click.Choice(["reader", "analyst"]),
+    help="reader: what a decision-maker reads (key judgements, contents, endnotes, source "
+    "summary; no working notes); analyst: the working copy with every dating note, locator "
+    "and source note. Default: the project's 'layout' setting, else reader.",
+)
+@click.option(
     "--force", is_flag=True, help="Render every briefing, even those whose outputs are up to date."
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: build nothing on any.")
@@ -163,6 +171,7 @@ def build(
     out_dir: Path | None,
     jobs: str,
     shard: str | None,
+    layout: Layout | None,
     force: bool,
     strict: bool,
     quiet: bool,
@@ -194,6 +203,7 @@ def build(
       briefgen build --format pdf --only pa-coordination-2023-02
       briefgen build --jobs auto           one process per CPU
       briefgen build --shard 2/4           the second of four CI machines
+      briefgen build --layout analyst      the working copy, every dating note
       briefgen build --force --out /tmp/preview -v
 
     \b
@@ -208,7 +218,7 @@ def build(
     workers = parse_jobs(jobs)
     part = parse_shard_option(shard)
     root = resolve_project(path)
-    options = BuildOptions(chosen, tuple(only), out_dir, strict, workers, force, part)
+    options = BuildOptions(chosen, tuple(only), out_dir, strict, workers, force, part, layout)
     started = time.perf_counter()
     validated = validate_project(root)
     bar = ProgressBar("building", quiet=quiet)

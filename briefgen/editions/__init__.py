@@ -102,9 +102,19 @@ def _pdf(project: Project, briefing_id: str, env: jinja2.Environment, view: Brie
     # Imported here: WeasyPrint is slow to import, and only PDF builds need it.
     from briefgen.pdf import PdfError, render_pdf
     from briefgen.render import render_html
+    from briefgen.render.reader import needs_contents
 
     html = render_html(project, briefing_id, env=env, view=view, embed_css=False)
+
+    def with_contents(pages: int) -> str | None:
+        # A long reader note is laid out again with its contents list (page numbers and all).
+        if not needs_contents(project.settings.layout, pages):
+            return None
+        return render_html(
+            project, briefing_id, env=env, view=view, embed_css=False, print_contents=True
+        )
+
     try:
-        return render_pdf(project, briefing_id, html, env=env)
+        return render_pdf(project, briefing_id, html, env=env, again=with_contents)
     except PdfError as exc:
         raise BuildError(f"PDF error: {exc}") from exc

@@ -123,6 +123,15 @@ class Assessment(StrictModel):
     sources: Citations = Field(default_factory=list)
 
 
+class PointOfContact(StrictModel):
+    """Who to ask about a briefing: printed at its end in both layouts."""
+
+    name: Text = Field(description="Name of the person or desk to contact.")
+    role: Text | None = Field(None, description="Their role, e.g. 'Middle East desk'.")
+    email: Text | None = Field(None, description="E-mail address, printed as written.")
+    telephone: Text | None = Field(None, description="Telephone number, printed as written.")
+
+
 class Briefing(StrictModel):
     """One briefing note: everything in content/briefings/<id>.yaml."""
 
@@ -146,4 +155,20 @@ class Briefing(StrictModel):
     )
     recommendations: list[Markdown] = Field(
         default_factory=list, description="Required when the purpose is 'decision'."
+    )
+    # Issue 14, reader layout: the document-control fields a decision-maker's note carries.
+    reference: Text | None = Field(
+        None, description="Reference number of the note, e.g. 'BN-2023-014'; in its title block."
+    )
+    bottom_line: Markdown | None = Field(
+        None,
+        description="The bottom line in one or two sentences, in Markdown; printed first, "
+        "above the key judgements, with the summary after it. Without it the summary is the "
+        "bottom line.",
+    )
+    point_of_contact: PointOfContact | None = Field(
+        None, description="Who to ask about the note: name, and optionally role, e-mail, phone."
+    )
+    distribution: list[Text] = Field(
+        default_factory=list, description="Who the note is sent to, one recipient per item."
     )

@@ -47,7 +47,7 @@ def iter_facts(briefing: Briefing) -> Iterator[Fact]:
 
 def iter_markdown(briefing: Briefing) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(path, text) of every Markdown field, for inline ``[@id]`` citations."""
-    for name in ("summary", "background", "outlook"):
+    for name in ("bottom_line", "summary", "background", "outlook"):
         value = getattr(briefing, name)
         if value:
             yield (name,), value

@@ -8,6 +8,12 @@ from pydantic import Field
 
 from briefgen.model.common import LanguageTag, Marking, StrictModel, Text, Tlp, WebUrl, YamlBool
 
+# The two layouts of a briefing (issue 14): "reader", what a decision-maker reads (key
+# judgements, contents, endnotes, a source summary; no working notes), and "analyst", the
+# working copy with every dating note, locator and source note.
+Layout = Literal["reader", "analyst"]
+LAYOUTS: tuple[Layout, ...] = ("reader", "analyst")
+
 
 class ProjectSettings(StrictModel):
     """The project file, briefgen.yaml."""
@@ -29,4 +35,10 @@ class ProjectSettings(StrictModel):
     )
     site_url: WebUrl | None = Field(
         None, description="Public address of the site; used for absolute ids in the feed."
+    )
+    layout: Layout = Field(
+        "reader",
+        description="Layout 'briefgen build' writes: 'reader' (key judgements, contents, "
+        "endnotes, source summary; no working notes) or 'analyst' (every dating note, locator "
+        "and source note). 'build --layout' overrides it; the site always shows 'reader'.",
     )

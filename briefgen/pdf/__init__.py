@@ -23,7 +23,7 @@ import os
 import posixpath
 import stat
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -37,6 +37,7 @@ from briefgen.load.project_files import TEMPLATES_DIR
 from briefgen.model import Project, Tlp
 from briefgen.render import make_environment, render_html
 from briefgen.render.environment import builtin_templates_dir
+from briefgen.render.layouts import layout_templates
 
 with warnings.catch_warnings():
     # WeasyPrint warns on import when libharfbuzz-subset is missing; briefgen says it once,
@@ -112,7 +113,10 @@ def _template_source(env: jinja2.Environment, name: str) -> tuple[str, str]:
 
 
 def stylesheets(project: Project, env: jinja2.Environment, marking: Tlp) -> list[Any]:
-    """Parsed briefing.css, pdf.css, the page size and the marking's label (never content).
+    """Parsed stylesheets of the layout, the page size and the marking's label (never content).
+
+    The analyst layout's are briefing.css and pdf.css; the reader's add reader/briefing.css
+    after briefing.css and reader/pdf.css after pdf.css (:mod:`briefgen.render.layouts`).
 
     Every URL in them (and in what they import) is checked first: one the fetcher would
     refuse is a :class:`PdfError` naming the file, line and column.
@@ -120,9 +124,10 @@ def stylesheets(project: Project, env: jinja2.Environment, marking: Tlp) -> list
     base = _base_url(project)
     fetcher = project_fetcher(project)
     checker = StylesheetChecker(fetcher, lambda path: _shown_path(project, path))
+    templates = layout_templates(project)
     sources = [
-        _template_source(env, BRIEFING_CSS),
-        _template_source(env, PDF_CSS),
+        *(_template_source(env, name) for name in templates.stylesheets),
+        *(_template_source(env, name) for name in templates.pdf_stylesheets),
         (f"@page {{ size: {project.settings.page_size}; }}", "briefgen page size"),
         (_marking_rule(marking), "briefgen marking label"),
     ]
@@ -204,18 +209,22 @@ def render_pdf(
     html: str | None = None,
     *,
     env: jinja2.Environment | None = None,
+    again: Callable[[int], str | None] | None = None,
 ) -> bytes:
     """The PDF of one briefing, as bytes.
 
     ``html`` is the page to lay out; by default the briefing's HTML without inline CSS (the
-    shared, pre-parsed stylesheets are applied instead). Raises :class:`PdfError`.
+    shared, pre-parsed stylesheets are applied instead). ``again``, given the number of pages
+    laid out, may return another page to lay out instead (the reader layout's contents list,
+    whose page numbers only a laid-out note knows); None keeps the first. Raises
+    :class:`PdfError`.
     """
     env = env or make_environment(project.root)
     if html is None:
         html = render_html(project, briefing_id, env=env, embed_css=False)
     with _weasyprint_errors() as errors:
         try:
-            data = _layout(project, briefing_id, html, env)
+            data = _layout(project, briefing_id, html, env, again)
         except PdfError:
             raise
         except BlockedURLError as exc:
@@ -233,7 +242,13 @@ def render_pdf(
     return data
 
 
-def _layout(project: Project, briefing_id: str, html: str, env: jinja2.Environment) -> bytes:
+def _layout(
+    project: Project,
+    briefing_id: str,
+    html: str,
+    env: jinja2.Environment,
+    again: Callable[[int], str | None] | None = None,
+) -> bytes:
     # Every object that can fetch gets the one confined fetcher: the HTML (its <img>, <link>,
     # <style>, style="", attachments and the CSS url() images, fetched at layout) and each
     # stylesheet (its @import, @font-face and @color-profile, fetched while parsing).
@@ -241,9 +256,10 @@ def _layout(project: Project, briefing_id: str, html: str, env: jinja2.Environme
     # shared by every PDF of the project, its count is not.
     with document_budget():
         sheets = stylesheets(project, env, project.briefings[briefing_id].marking)
-        document = weasyprint.HTML(
-            string=html, base_url=_base_url(project), url_fetcher=project_fetcher(project)
-        ).render(font_config=font_configuration(), stylesheets=sheets)
+        document = _document(project, html, sheets)
+        second = again(len(document.pages)) if again is not None else None
+        if second is not None:
+            document = _document(project, second, sheets)
         modified = modification_date()
         if modified:
             document.metadata.modified = modified
@@ -251,6 +267,13 @@ def _layout(project: Project, briefing_id: str, html: str, env: jinja2.Environme
         with fixed_font_clock(project.briefings[briefing_id]):
             data: bytes = document.write_pdf(pdf_identifier=False, pdf_variant=PDF_VARIANT)
     return data
+
+
+def _document(project: Project, html: str, sheets: list[Any]) -> Any:
+    """The page laid out (WeasyPrint's Document), fetching only through the confined fetcher."""
+    return weasyprint.HTML(
+        string=html, base_url=_base_url(project), url_fetcher=project_fetcher(project)
+    ).render(font_config=font_configuration(), stylesheets=sheets)
 
 
 def _relative(project: Project, message: str) -> str:

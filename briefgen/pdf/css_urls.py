@@ -13,7 +13,10 @@ the location, since the fetcher refuses it anyway):
 - ``url(...)`` in any form, ``src(...)``, and strings inside ``image-set(...)``;
 - the string or URL after ``@import`` (at any depth: ``@media`` blocks too);
 - ``attr(... url)``, which turns an attribute of the page into a URL to fetch, is refused
-  outright: the page's attributes come from content (the sources' links).
+  outright: the page's attributes come from content (the sources' links). Inside
+  ``target-counter()``, ``target-counters()`` and ``target-text()`` it is allowed: there the
+  URL names an anchor of the page itself, looked up and never fetched (the reader layout's
+  contents list prints the page of each section that way).
 
 ``@namespace`` URLs are names, never fetched, and skipped; so are ``url(#fragment)`` links
 inside the document.
@@ -37,6 +40,7 @@ from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher
 MAX_IMPORT_DEPTH = 8
 _IMAGE_SET = frozenset({"image-set", "-webkit-image-set"})
 _URL_FUNCTIONS = frozenset({"url", "src"})
+_TARGET_FUNCTIONS = frozenset({"target-counter", "target-counters", "target-text"})
 
 
 class CssURLError(PdfError):
@@ -96,6 +100,11 @@ def _function(token: Any, scan: _Scan) -> None:
         is_import = scan.at_rule == "import"
         for url in _function_urls(token.arguments, arguments):
             scan.found.append(_reference(token, url, is_import=is_import))
+        return
+    if name in _TARGET_FUNCTIONS:
+        # Its attr(href url) is an anchor in the page, not a fetch; anything else is checked.
+        rest = [t for t in token.arguments if getattr(t, "lower_name", None) != "attr"]
+        _walk(rest, _Scan(scan.found))
         return
     if name == "attr" and _names_url_type(arguments[1:]):
         scan.found.append(Reference(_written(token), None, token.source_line, token.source_column))

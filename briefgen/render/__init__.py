@@ -11,9 +11,12 @@ Public API (stable; the static site builds on it):
 - :func:`render_markdown` — the Markdown edition.
 - :func:`stylesheet` — the briefing CSS (``briefing.css``, overridable by the project).
 
-Templates receive ``view`` (the :class:`BriefingView`) and ``project``, cut down to the one
-briefing and what it refers to (:func:`briefgen.model.references.scoped_to`). The PDF edition is in
-:mod:`briefgen.pdf`. Every function is a pure function of its arguments.
+Each renders the layout the project's settings name (:mod:`briefgen.render.layouts`: the
+*reader* templates in ``reader/``, or the *analyst* ones). Templates receive ``view`` (the
+:class:`BriefingView`) and ``project``, cut down to the one briefing and what it refers to
+(:func:`briefgen.model.references.scoped_to`); the reader's also receive ``reader``
+(:class:`~briefgen.render.reader.ReaderView`). The PDF edition is in :mod:`briefgen.pdf`.
+Every function is a pure function of its arguments.
 """
 
 from __future__ import annotations
@@ -25,7 +28,10 @@ import jinja2
 from briefgen.model import Project
 from briefgen.model.references import scoped_to
 from briefgen.render.environment import TemplateError, make_environment, render_template
+from briefgen.render.layouts import ANALYST, READER, layout_templates
+from briefgen.render.layouts import TEMPLATES as TEMPLATES_BY_LAYOUT
 from briefgen.render.narrative import join_adjacent_citations
+from briefgen.render.reader import build_reader_view
 from briefgen.render.sources import EndnoteView
 from briefgen.render.view import (
     ActorView,
@@ -61,22 +67,29 @@ def _render_briefing_template(
 ) -> str:
     # A template rendering one briefing sees that briefing and what it refers to, nothing
     # else: its output then depends only on what the build key digests.
+    view = view or build_view(project, briefing_id)
+    if project.settings.layout == READER:
+        extra["reader"] = build_reader_view(view)
     return render_template(
-        env,
-        template,
-        view=view or build_view(project, briefing_id),
-        project=scoped_to(project, (briefing_id,)),
-        **extra,
+        env, template, view=view, project=scoped_to(project, (briefing_id,)), **extra
     )
 
 
-def stylesheet(env: jinja2.Environment) -> str:
-    """The briefing CSS (screen, phone and print) of the environment's project, as written."""
+def stylesheet(env: jinja2.Environment, layout: str = ANALYST) -> str:
+    """The briefing CSS (screen, phone and print) of a layout, as written.
+
+    The analyst layout's is ``briefing.css``; the reader's is ``briefing.css`` followed by
+    ``reader/briefing.css`` (one text, so a page embeds or links one stylesheet).
+    """
     assert env.loader is not None
-    try:
-        return env.loader.get_source(env, STYLESHEET)[0]
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template not found: {STYLESHEET}") from exc
+    names = TEMPLATES_BY_LAYOUT[layout].stylesheets
+    texts = []
+    for name in names:
+        try:
+            texts.append(env.loader.get_source(env, name)[0])
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"template not found: {name}") from exc
+    return "\n".join(texts)
 
 
 def render_body(
@@ -87,7 +100,8 @@ def render_body(
     view: BriefingView | None = None,
 ) -> str:
     """The briefing body as an HTML fragment (an ``<article>``), for embedding in a page."""
-    html = _render_briefing_template(project, briefing_id, BODY_TEMPLATE, _env(project, env), view)
+    body = layout_templates(project).body
+    html = _render_briefing_template(project, briefing_id, body, _env(project, env), view)
     return join_adjacent_citations(html)
 
 
@@ -99,17 +113,30 @@ def render_html(
     css_href: str | None = None,
     embed_css: bool = True,
     view: BriefingView | None = None,
+    print_contents: bool = False,
 ) -> str:
     """A standalone HTML5 page of the briefing.
 
     The CSS is inlined, so the file works on its own, from disk or as an attachment; give
     ``css_href`` (a relative URL) to link a stylesheet instead, or ``embed_css=False`` for
     none (the PDF renderer applies its own parsed copy). No script, no remote resource.
+    ``print_contents`` asks the reader layout for a printed contents list with page numbers
+    (the PDF's, when it runs over four pages: see :func:`briefgen.render.reader.needs_contents`).
     """
     env = _env(project, env)
-    css = stylesheet(env) if embed_css and not css_href else None
+    layout = project.settings.layout
+    css = stylesheet(env, layout) if embed_css and not css_href else None
+    page = layout_templates(project).page
     html = _render_briefing_template(
-        project, briefing_id, PAGE_TEMPLATE, env, view, css=css, css_href=css_href, contents=True
+        project,
+        briefing_id,
+        page,
+        env,
+        view,
+        css=css,
+        css_href=css_href,
+        contents=True,
+        print_contents=print_contents,
     )
     return join_adjacent_citations(html)
 
@@ -122,9 +149,8 @@ def render_markdown(
     view: BriefingView | None = None,
 ) -> str:
     """The Markdown edition of the briefing (same endnote numbers as HTML and PDF)."""
-    text = _render_briefing_template(
-        project, briefing_id, MARKDOWN_TEMPLATE, _env(project, env), view
-    )
+    markdown = layout_templates(project).markdown
+    text = _render_briefing_template(project, briefing_id, markdown, _env(project, env), view)
     # Templates stay readable with generous blank lines; the edition gets at most one.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from briefgen import __version__
 from briefgen.model import Actor, Citation, Project
-from briefgen.model.briefings import Decision, Event, Statement
+from briefgen.model.briefings import Decision, Event, PointOfContact, Statement
 from briefgen.model.common import INLINE_CITATION
 from briefgen.model.dates import EdtfDate, date_with_preposition, format_date
 from briefgen.model.languages import script_direction, text_direction
@@ -254,6 +254,11 @@ class BriefingView:
     endnotes: tuple[EndnoteView, ...]
     source_summary: SourceSummary
     generator: str = f"briefgen {__version__}"
+    # Issue 14: document control, printed by both layouts (the reader's title block and end).
+    reference: str | None = None
+    bottom_line: Rich | None = None
+    point_of_contact: PointOfContact | None = None
+    distribution: tuple[str, ...] = ()
 
     @property
     def has_unverified_quotes(self) -> bool:
@@ -489,7 +494,9 @@ def build_view(project: Project, briefing_id: str) -> BriefingView:
     """
     b = _Builder(project, briefing_id)
     briefing, settings = b.briefing, project.settings
-    # Built in layout order: the first source cited gets endnote 1.
+    # Built in layout order: the first source cited gets endnote 1. Both layouts print the
+    # bottom line first, so one numbering serves both: each fact keeps its numbers.
+    bottom_line = b.maybe_rich(briefing.bottom_line)
     summary = b.rich(briefing.summary)
     key_points = _key_points(b)
     background = b.maybe_rich(briefing.background)
@@ -529,4 +536,8 @@ def build_view(project: Project, briefing_id: str) -> BriefingView:
         recommendations=recommendations,
         endnotes=endnotes,
         source_summary=_source_summary(b, len(endnotes)),
+        reference=briefing.reference,
+        bottom_line=bottom_line,
+        point_of_contact=briefing.point_of_contact,
+        distribution=tuple(briefing.distribution),
     )

@@ -204,7 +204,8 @@ def build_pages(
 def _generate(pages: _Pages) -> Iterator[tuple[str, bytes]]:
     project = pages.project
     yield "assets/site.css", site_css(pages.env).encode("utf-8")
-    yield "assets/briefing.css", stylesheet(pages.env).encode("utf-8")
+    layout = project.settings.layout  # reader: set by build_site
+    yield "assets/briefing.css", stylesheet(pages.env, layout).encode("utf-8")
     yield "index.html", pages.index()
     for briefing_id in sorted(project.briefings):
         yield briefing_page_path(briefing_id), pages.briefing(briefing_id)

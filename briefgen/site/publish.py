@@ -37,6 +37,7 @@ from briefgen.load.project_files import PROJECT_FILE
 from briefgen.model import Project, Tlp
 from briefgen.model.references import scoped_to
 from briefgen.render import BriefingView, TemplateError, make_environment
+from briefgen.render.layouts import READER, with_layout
 from briefgen.site.ceiling import CeilingResult, Withheld, apply_ceiling
 from briefgen.site.pages import build_pages
 
@@ -144,6 +145,11 @@ def build_site(
     ``outputs`` nothing is read or written outside memory). Raises :class:`SiteBuildError`
     when a page or edition cannot be made.
     """
+    # The site shows the reader layout. A project that builds the analyst one keeps it in
+    # output/<id>/: the site's reader editions are then made here, never written there.
+    if project.settings.layout != READER:
+        outputs = None
+    project = with_layout(project, READER)
     released = apply_ceiling(project, ceiling)
     # One environment and one view per briefing for the pages and the editions alike.
     env = make_environment(project.root)

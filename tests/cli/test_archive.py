@@ -349,7 +349,7 @@ def test_archive_from_a_wacz_records_the_capture(tmp_path: Path) -> None:
         f"found in the capture of {AUTHORITY_URL} at 2024-03-05T18:00:00Z in "
         "content/archive/authority-2024-03-01.wacz"
     ) in report.stdout
-    built = run_cli("build", "--format", "md", str(folder))
+    built = run_cli("build", "--format", "md", "--layout", "analyst", str(folder))
     assert built.returncode == 0, built.stderr
     markdown = (folder / "output/water/briefing.md").read_text(encoding="utf-8")
     assert "Archived 5 March 2024." in markdown

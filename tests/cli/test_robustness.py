@@ -108,12 +108,13 @@ def test_output_file_that_is_a_folder_replaces_none_of_the_briefing(project: Pat
 
 
 def test_a_write_that_fails_midway_replaces_nothing(project: Path) -> None:
-    assert run_cli("build", cwd=project).returncode == 0
+    # The analyst layout: its page, one stylesheet, stays under the limit below.
+    assert run_cli("build", "--layout", "analyst", cwd=project).returncode == 0
     before = _outputs(project)
     assert len(before["briefing.pdf"]) > 20_000 > len(before["briefing.html"])
     _edit(project, "outlook: Talks", "outlook: New talks")
     # The Markdown and HTML fit under the limit; the PDF does not.
-    result = _run_limited(20_000, "build", cwd=project)
+    result = _run_limited(20_000, "build", "--layout", "analyst", cwd=project)
     _clean(result)
     assert result.returncode == 1
     assert "example: error: cannot write output/example/" in result.stderr
@@ -249,7 +250,8 @@ def test_template_linked_inside_the_templates_folder_is_used(project: Path) -> N
     templates.mkdir()
     (templates / "mine.md").write_text("# {{ view.title }} (linked template)\n")
     (templates / "briefing.md").symlink_to("mine.md")
-    result = run_cli("build", "--format", "md", cwd=project)
+    # briefing.md is the analyst layout's Markdown template.
+    result = run_cli("build", "--format", "md", "--layout", "analyst", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "(linked template)" in (project / "output/example/briefing.md").read_text()
 

@@ -58,6 +58,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "publish_ceiling": "TLP:CLEAR",
         "publish_unverified_quotes": False,
         "site_url": "https://example.org/briefings/",
+        "layout": "analyst",
     },
     "actors": {
         "actors": [
@@ -116,6 +117,15 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "version": "1.0",
         "authors": ["Test Analyst"],
         "summary": "The PA halted security coordination [@report-2023-02-04].",
+        "reference": "BN-2023-014",
+        "bottom_line": "The halt stands [@report-2023-02-04].",
+        "point_of_contact": {
+            "name": "Middle East desk",
+            "role": "Analyst",
+            "email": "desk@example.org",
+            "telephone": "+44 20 7946 0000",
+        },
+        "distribution": ["Minister", "Political Director"],
         "key_points": [
             {
                 "text": "The halt remains in effect.",

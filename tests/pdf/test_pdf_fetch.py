@@ -331,6 +331,26 @@ def test_attr_url_is_refused(project: Path, listener: Listener) -> None:
     _assert_refused(result, project, f"templates/pdf.css:{css.line}:{css.column}", before)
 
 
+def test_attr_url_names_an_anchor_inside_target_counter(project: Path, listener: Listener) -> None:
+    """``target-counter(attr(href url), page)`` looks an anchor up (the reader's contents)."""
+    _write_css(
+        project,
+        "pdf.css",
+        "a[href^='#']::after { content: target-counter(attr(href url), page); }\n",
+    )
+    result = _build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not listener.connections
+
+
+def test_url_inside_target_counter_is_still_checked(project: Path) -> None:
+    before = _pdf(project).read_bytes()
+    rule = "a::after { content: target-counter(@@url('images/missing.png'), page); }\n"
+    css = _write_css(project, "pdf.css", rule)
+    result = _build(project)
+    _assert_refused(result, project, f"templates/pdf.css:{css.line}:{css.column}", before)
+
+
 def test_local_assets_and_data_urls_still_work(project: Path) -> None:
     """Files inside templates/ (also through a link inside it) and data: URLs are allowed."""
     templates = project / "templates"

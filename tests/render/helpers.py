@@ -43,8 +43,12 @@ def build(project: Path, *args: str, env: dict[str, str] | None = None) -> Path:
     return out
 
 
-def reference_copy(tmp_path: Path) -> Path:
+def reference_copy(tmp_path: Path, layout: str | None = "analyst") -> Path:
     """A copy of the repository's own project without ``content/archive/`` and ``output/``.
+
+    The copy builds ``layout`` (``layout:`` added to its settings): the analyst layout unless
+    told otherwise, since the golden files and most tests read the analyst's working notes;
+    None keeps the project's own setting (the reader layout).
 
     A developer may keep the report's text in content/archive/ (git-ignored, see
     docs/provenance.md), which turns the reference quotes from 'unverified' to verified; the
@@ -53,6 +57,14 @@ def reference_copy(tmp_path: Path) -> Path:
     target = tmp_path / "reference"
     target.mkdir()
     shutil.copy(REPO / "briefgen.yaml", target / "briefgen.yaml")
+    if layout is not None:
+        settings = target / "briefgen.yaml"
+        kept = [
+            line
+            for line in settings.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("layout:")
+        ]
+        settings.write_text("\n".join([*kept, f"layout: {layout}"]) + "\n", encoding="utf-8")
     shutil.copytree(REPO / "content", target / "content", ignore=shutil.ignore_patterns("archive"))
     if (REPO / "templates").is_dir():
         shutil.copytree(REPO / "templates", target / "templates")

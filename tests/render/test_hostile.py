@@ -21,10 +21,11 @@ from tests.render.helpers import build, copy_fixture
 PASSWD_MARKER = "root:x:0:0"
 
 
-@pytest.fixture(scope="module")
-def hostile_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["analyst", "reader"])
+def hostile_out(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    # Both layouts: each has templates of its own, and neither may let content act.
     project = copy_fixture("hostile", tmp_path_factory.mktemp("hostile"))
-    return build(project) / "hostile"
+    return build(project, "--layout", request.param) / "hostile"
 
 
 def test_html_has_no_active_content(hostile_out: Path) -> None:

@@ -251,7 +251,8 @@ def test_an_excerpt_alone_does_not_make_a_reference_definition(tmp_path: Path) -
         1,
     )
     briefing.write_text(text, encoding="utf-8")
-    result = run_cli("build", "--format", "md", str(project))
+    # The analyst layout prints each citation's excerpt; the reader layout prints none.
+    result = run_cli("build", "--format", "md", "--layout", "analyst", str(project))
     assert result.returncode == 0, result.stdout + result.stderr
     edition = (project / "output/north-quay-2024/briefing.md").read_text(encoding="utf-8")
     assert "  - [1] “closed”" in edition

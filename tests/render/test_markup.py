@@ -44,13 +44,15 @@ def test_standalone_pages_pass_the_nu_html_checker(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     pages = []
-    for name, briefing_id in (("full", FULL_ID), ("hostile", "hostile")):
-        project = copy_fixture(name, tmp_path_factory.mktemp(name))
-        pages.append(build(project, "--format", "html") / briefing_id / "briefing.html")
-    if reference_available():
-        project = reference_copy(tmp_path_factory.mktemp("reference"))
-        out = build(project, "--format", "html", "--only", REFERENCE_ID)
-        pages.append(out / REFERENCE_ID / "briefing.html")
+    for layout in ("analyst", "reader"):
+        chosen = ("--format", "html", "--layout", layout)
+        for name, briefing_id in (("full", FULL_ID), ("hostile", "hostile")):
+            project = copy_fixture(name, tmp_path_factory.mktemp(f"{name}-{layout}"))
+            pages.append(build(project, *chosen) / briefing_id / "briefing.html")
+        if reference_available():
+            project = reference_copy(tmp_path_factory.mktemp(f"reference-{layout}"))
+            out = build(project, *chosen, "--only", REFERENCE_ID)
+            pages.append(out / REFERENCE_ID / "briefing.html")
     errors = nu_errors(pages)
     assert not errors, "\n".join(errors)
 

@@ -51,6 +51,31 @@ def test_golden_reference_briefing(tmp_path: Path) -> None:
     _check_goldens("reference", build(project, "--format", "md,html") / REFERENCE_ID)
 
 
+@pytest.fixture(scope="module")
+def full_reader_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_fixture("full", tmp_path_factory.mktemp("full-reader"))
+    return build(project, "--format", "md,html", "--layout", "reader") / FULL_ID
+
+
+def test_golden_full_fixture_reader_layout(full_reader_out: Path) -> None:
+    _check_goldens("full-reader", full_reader_out)
+
+
+@pytest.mark.skipif(not reference_available(), reason="reference content not written yet")
+def test_golden_reference_briefing_reader_layout(tmp_path: Path) -> None:
+    project = reference_copy(tmp_path, layout="reader")
+    _check_goldens("reference-reader", build(project, "--format", "md,html") / REFERENCE_ID)
+
+
+def test_reader_page_embeds_both_stylesheets(full_reader_out: Path) -> None:
+    html = (full_reader_out / "briefing.html").read_text(encoding="utf-8")
+    base = (builtin_templates_dir() / "briefing.css").read_text(encoding="utf-8")
+    reader = (builtin_templates_dir() / "reader" / "briefing.css").read_text(encoding="utf-8")
+    assert html.count("<style>") == 1
+    assert f"<style>\n{base}\n{reader}\n</style>" in html
+    assert not re.search(r"<link\b", html, re.I)
+
+
 def test_embedded_page_is_self_contained(full_out: Path) -> None:
     # The golden files leave the stylesheet out; here it is, whole, and nothing is linked.
     html = (full_out / "briefing.html").read_text(encoding="utf-8")

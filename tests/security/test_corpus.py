@@ -22,6 +22,9 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site fixture with its HTML/Markdown outputs and draft site already written."""
     project = tmp_path_factory.mktemp("built") / "project"
     shutil.copytree(FIXTURE, project)
+    # The cases override the analyst layout's templates (briefing.md, briefing/body.html).
+    with (project / "briefgen.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("layout: analyst\n")
     for command in (("build", "--format", "html,md"), ("publish", "--no-pdf")):
         result = run_cli(*command, str(project))
         assert result.returncode == 0, result.stdout + result.stderr

@@ -241,8 +241,10 @@ def reference(www: Www, tmp_path_factory: pytest.TempPathFactory) -> Pages:
 def render_fixtures(www: Www, tmp_path_factory: pytest.TempPathFactory) -> Pages:
     root = tmp_path_factory.mktemp("a11y-render")
     pages: list[Path] = []
-    for name in ("full", "hostile"):
-        pages += _standalone(build(copy_render_fixture(name, root), "--format", "html"))
+    for layout in ("analyst", "reader"):
+        for name in ("full", "hostile"):
+            project = copy_render_fixture(name, root / layout)
+            pages += _standalone(build(project, "--format", "html", "--layout", layout))
     return www.serve("render-fixtures", root, pages)
 
 
