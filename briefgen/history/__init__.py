@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.history.repository import OpenedRepository, open_repository
-from briefgen.history.versions import IssuedVersion, issued_versions
+from briefgen.history.versions import IssuedVersion, issued_versions_of
 
 __all__ = ["IssuedVersion", "ProjectHistory", "read_history"]
 
@@ -33,6 +33,6 @@ def read_history(root: Path, briefing_ids: list[str]) -> ProjectHistory:
     if opened.repo is None:
         return ProjectHistory(note=opened.reason)
     try:
-        return ProjectHistory({bid: issued_versions(opened.repo, bid) for bid in briefing_ids})
+        return ProjectHistory(issued_versions_of(opened.repo, briefing_ids))
     finally:
         opened.repo.close()
