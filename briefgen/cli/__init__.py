@@ -13,6 +13,7 @@ import click
 
 from briefgen import __version__
 from briefgen.cli import (
+    approve_cmd,
     archive_cmd,
     build_cmd,
     diff_cmd,
@@ -74,6 +75,7 @@ cli.add_command(sources_cmd.sources)
 cli.add_command(archive_cmd.archive)
 cli.add_command(impact_cmd.impact)
 cli.add_command(diff_cmd.diff)
+cli.add_command(approve_cmd.approve)
 
 
 def main() -> None:

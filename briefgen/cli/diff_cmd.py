@@ -14,6 +14,7 @@ from briefgen.diagnostics import json_safe
 
 if TYPE_CHECKING:
     from briefgen.history.states import State
+    from briefgen.model.briefings import Briefing
 
 
 @click.command()
@@ -92,10 +93,16 @@ def _known(state: State | None) -> State:
 
 
 def _working_state(root: Path, briefing_id: str) -> State:
+    """The briefing as it is in the working tree, as a state to compare."""
+    from briefgen.history.states import WORKING, State
+
+    return State(WORKING, None, working_briefing(root, briefing_id))
+
+
+def working_briefing(root: Path, briefing_id: str) -> Briefing:
     """The briefing as it is in the working tree; UserError if unknown, exit 1 if invalid."""
     from briefgen.diagnostics import Report
     from briefgen.errors import ContentError
-    from briefgen.history.states import WORKING, State
     from briefgen.load.project_files import briefing_ids
     from briefgen.validate import parse_project
     from briefgen.validate.hints import did_you_mean
@@ -110,7 +117,7 @@ def _working_state(root: Path, briefing_id: str) -> State:
     parsed = parse_project(root, Report())
     for ctx in parsed.contexts:
         if ctx.briefing_id == briefing_id and not ctx.invalid:
-            return State(WORKING, None, ctx.briefing)
+            return ctx.briefing
     raise ContentError(
         f"content/briefings/{briefing_id}.yaml has errors",
         "run 'briefgen validate' to see them",

@@ -68,9 +68,15 @@ def publish(
     a failed publish leaves the previous site as it was.
 
     \b
-    Exit codes: 0 written, 1 content errors (unverified quotes included) or
+    With 'require_approval: true' in briefgen.yaml, every briefing released
+    needs an approval of its content as it is ('briefgen approve').
+
+    \b
+    Exit codes: 0 written, 1 content errors (unverified quotes and missing,
+    self-given or stale approvals included) or
     a page could not be built, 2 usage or no project found, 3 internal error.
     """
+    from briefgen.site.approval_gate import unapproved_in_release
     from briefgen.site.quote_gate import unverified_in_release
     from briefgen.validate import validate_project
 
@@ -82,6 +88,8 @@ def publish(
         # Unverified quotes are notes for a draft but errors for the site (docs/site.md);
         # --strict already makes them errors.
         report.items.extend(unverified_in_release(project, validated.outcomes))
+    if project is not None:
+        unapproved_in_release(project, report)
     print_diagnostics(report, "text", strict=strict, verbose=verbose)
     if project is None or report.failed(strict):
         summary = summary_line(report, strict=strict, notes=True, verbose=verbose)
