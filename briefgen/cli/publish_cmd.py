@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 import click
 
 from briefgen.cli.build_cmd import JOBS_OPTION, parse_jobs
-from briefgen.cli.common import notes_summary, print_diagnostics, resolve_project, summary_line
+from briefgen.cli.common import (
+    add_history,
+    notes_summary,
+    print_diagnostics,
+    resolve_project,
+    summary_line,
+)
 from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
 from briefgen.cli.progress import ProgressBar, shown_path
 
@@ -82,7 +88,7 @@ def publish(
 
     workers = parse_jobs(jobs)
     root = resolve_project(path)
-    validated = validate_project(root)
+    validated = add_history(validate_project(root), "publish", quiet=quiet)
     project, report = validated
     if project is not None and not strict:
         # Unverified quotes are notes for a draft but errors for the site (docs/site.md);

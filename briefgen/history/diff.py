@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from briefgen.model.briefings import Briefing
+from briefgen.model.common import INLINE_CITATION
 from briefgen.model.dates import EdtfDate
 from briefgen.model.facts import FACT_LISTS
 
@@ -86,7 +87,7 @@ def word_diff(old: str, new: str) -> tuple[WordOp, ...]:
 def fact_label(list_name: str, item: BaseModel) -> str:
     """What a reader calls a fact: an event's title, else the first words of its text."""
     text = getattr(item, "title", None) or getattr(item, "text", "")
-    words = " ".join(str(text).split())
+    words = " ".join(INLINE_CITATION.sub("", str(text)).split())
     return words if len(words) <= 90 else words[:89].rstrip() + "…"
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefgen.errors import UsageError
 from briefgen.history.versions import (
     MAX_COMMITS,
-    IssuedVersion,
     blob_at,
     briefing_path,
     parse_blob,
 )
 from briefgen.model.briefings import Briefing
+from briefgen.model.versions import IssuedVersion
 
 if TYPE_CHECKING:
     from dulwich.objects import Commit, ObjectID
@@ -44,7 +45,7 @@ def from_version(version: IssuedVersion) -> State:
     return State(version.version, version.commit, version.briefing)
 
 
-def previous_issued(versions: list[IssuedVersion], current: str) -> IssuedVersion | None:
+def previous_issued(versions: Sequence[IssuedVersion], current: str) -> IssuedVersion | None:
     """The newest issued version whose ``version`` is not ``current`` (the one being read)."""
     for version in reversed(versions):
         if version.version != current:

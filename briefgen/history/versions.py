@@ -9,7 +9,6 @@ parses a file only when its blob changed, each distinct blob once.
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from pydantic import ValidationError
 from briefgen.diagnostics import Report
 from briefgen.load.yaml_reader import read_yaml_bytes
 from briefgen.model.briefings import Briefing
+from briefgen.model.versions import IssuedVersion
 
 if TYPE_CHECKING:
     from dulwich.objects import Commit, ObjectID
@@ -25,16 +25,6 @@ if TYPE_CHECKING:
 
 # Past this many commits the walk stops: older versions are left out (said in the note).
 MAX_COMMITS = 20_000
-
-
-@dataclass(frozen=True)
-class IssuedVersion:
-    """One issued version: the briefing as committed, and the commit that holds it."""
-
-    version: str
-    commit: str
-    committed: int
-    briefing: Briefing
 
 
 BRIEFINGS_FOLDER = "content/briefings"
