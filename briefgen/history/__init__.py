@@ -38,6 +38,8 @@ def read_history(root: Path, briefing_ids: list[str]) -> ProjectHistory:
         return ProjectHistory(note=opened.reason)
     try:
         return ProjectHistory(issued_versions_of(opened.repo, briefing_ids))
+    except Exception as exc:
+        return ProjectHistory(note=f"cannot read the git history: {type(exc).__name__}: {exc}")
     finally:
         opened.repo.close()
 

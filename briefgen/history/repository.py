@@ -99,8 +99,11 @@ def open_repository(root: Path) -> OpenedRepository:
 
     try:
         repo = Repo(str(root))
-    except (NotGitRepository, OSError, ValueError, KeyError) as exc:
-        return OpenedRepository(None, f"cannot read .git: {exc}")
+    except NotGitRepository:
+        return OpenedRepository(None, "cannot read .git: not a repository git can read")
+    except Exception as exc:
+        # (an unsupported extension, a bad config value): no history, never a traceback.
+        return OpenedRepository(None, f"cannot read .git: {type(exc).__name__}: {exc}")
     try:
         repo.head()
     except KeyError:

@@ -111,3 +111,27 @@ def test_repository_code_never_runs(init_template: Path, tmp_path: Path) -> None
     history = read_history(project, ["example"])
     assert [v.version for v in history.of("example")] == ["1.0"]
     assert not marker.exists()
+
+
+def test_unreadable_repository_is_no_history(project: Path) -> None:
+    # An extension dulwich does not know, then a corrupt object: no history, no traceback.
+    with (project / ".git/config").open("a") as config:
+        config.write("[extensions]\n\tmadeup = true\n")
+    (project / ".git/config").write_text(
+        (project / ".git/config")
+        .read_text()
+        .replace("repositoryformatversion = 0", "repositoryformatversion = 1")
+    )
+    opened = open_repository(project)
+    assert opened.repo is None
+    assert opened.reason is not None and opened.reason.startswith("cannot read .git: ")
+
+
+def test_corrupt_object_is_no_history(project: Path) -> None:
+    objects = sorted(p for p in (project / ".git/objects").glob("??/*") if p.is_file())
+    for path in objects:
+        path.chmod(0o644)
+        path.write_bytes(b"not a zlib stream")
+    history = read_history(project, ["example"])
+    assert history.of("example") == []
+    assert history.note is not None and history.note.startswith("cannot read the git history")
