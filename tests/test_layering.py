@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "briefgen"
 STAGES: tuple[tuple[str, ...], ...] = (
     ("briefgen", "diagnostics", "errors"),
     ("load", "model"),
-    ("provenance",),
+    ("provenance", "history"),
     ("validate", "render"),
     ("pdf",),
     ("editions",),

@@ -13,8 +13,10 @@ import click
 
 from briefgen import __version__
 from briefgen.cli import (
+    approve_cmd,
     archive_cmd,
     build_cmd,
+    diff_cmd,
     impact_cmd,
     init_cmd,
     new_cmd,
@@ -72,6 +74,8 @@ cli.add_command(serve_cmd.serve)
 cli.add_command(sources_cmd.sources)
 cli.add_command(archive_cmd.archive)
 cli.add_command(impact_cmd.impact)
+cli.add_command(diff_cmd.diff)
+cli.add_command(approve_cmd.approve)
 
 
 def main() -> None:

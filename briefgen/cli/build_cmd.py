@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen.cli.common import (
+    add_history,
     complete_briefing_ids,
     notes_summary,
     print_diagnostics,
@@ -220,7 +221,7 @@ def build(
     root = resolve_project(path)
     options = BuildOptions(chosen, tuple(only), out_dir, strict, workers, force, part, layout)
     started = time.perf_counter()
-    validated = validate_project(root)
+    validated = add_history(validate_project(root), "build", quiet=quiet)
     bar = ProgressBar("building", quiet=quiet)
     try:
         # An --only id that is not a briefing is an UnknownBriefingError, a usage error (exit 2).

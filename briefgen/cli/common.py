@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,8 @@ from briefgen.load.project_files import briefing_ids
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
+
+    from briefgen.validate import Validated
 
 FORMATS = ("text", "json", "github")
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -145,3 +148,19 @@ def notes_summary(report: Report, *, strict: bool, verbose: bool) -> str:
 
 def _counted(number: int, singular: str, plural: str) -> str:
     return f"{number} {singular if number == 1 else plural}"
+
+
+def add_history(validated: Validated, command: str, *, quiet: bool) -> Validated:
+    """The validated project with its issued versions read from git (issue 15).
+
+    When there is no history to read (no .git, a shallow clone, a .git that points outside the
+    project), says so once, on one line, and goes on without it.
+    """
+    from briefgen.history import with_history
+
+    if validated.project is None:
+        return validated
+    project, note = with_history(validated.project)
+    if note and not quiet:
+        click.echo(f"briefgen {command}: no version history: {note}", err=True)
+    return replace(validated, project=project)

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 import click
 
 from briefgen.cli.build_cmd import JOBS_OPTION, parse_jobs
-from briefgen.cli.common import notes_summary, print_diagnostics, resolve_project, summary_line
+from briefgen.cli.common import (
+    add_history,
+    notes_summary,
+    print_diagnostics,
+    resolve_project,
+    summary_line,
+)
 from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
 from briefgen.cli.progress import ProgressBar, shown_path
 
@@ -68,20 +74,28 @@ def publish(
     a failed publish leaves the previous site as it was.
 
     \b
-    Exit codes: 0 written, 1 content errors (unverified quotes included) or
+    With 'require_approval: true' in briefgen.yaml, every briefing released
+    needs an approval of its content as it is ('briefgen approve').
+
+    \b
+    Exit codes: 0 written, 1 content errors (unverified quotes and missing,
+    self-given or stale approvals included) or
     a page could not be built, 2 usage or no project found, 3 internal error.
     """
+    from briefgen.site.approval_gate import unapproved_in_release
     from briefgen.site.quote_gate import unverified_in_release
     from briefgen.validate import validate_project
 
     workers = parse_jobs(jobs)
     root = resolve_project(path)
-    validated = validate_project(root)
+    validated = add_history(validate_project(root), "publish", quiet=quiet)
     project, report = validated
     if project is not None and not strict:
         # Unverified quotes are notes for a draft but errors for the site (docs/site.md);
         # --strict already makes them errors.
         report.items.extend(unverified_in_release(project, validated.outcomes))
+    if project is not None:
+        unapproved_in_release(project, report)
     print_diagnostics(report, "text", strict=strict, verbose=verbose)
     if project is None or report.failed(strict):
         summary = summary_line(report, strict=strict, notes=True, verbose=verbose)

@@ -31,7 +31,15 @@ from briefgen.load.yaml_text_checks import check_text
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES", "LoadedFile", "YamlPath", "read_yaml_file"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_VALUES",
+    "LoadedFile",
+    "YamlPath",
+    "read_yaml_bytes",
+    "read_yaml_file",
+]
 
 
 @dataclass
@@ -169,9 +177,21 @@ def read_yaml_file(
     leads out, a file that is not regular (a FIFO, a device, a folder) and a file over
     ``MAX_FILE_BYTES`` are refused with a located error.
     """
-    start = Location(display, 1, 1)
     raw = _read_confined(path, display, report, root)
     if raw is None:
+        return None
+    return read_yaml_bytes(raw, path, display, report)
+
+
+def read_yaml_bytes(raw: bytes, path: Path, display: str, report: Report) -> LoadedFile | None:
+    """Read YAML from bytes already in hand (a file as committed in git, for instance).
+
+    The same checks as :func:`read_yaml_file` once the bytes are read; ``path`` and
+    ``display`` name where they came from.
+    """
+    start = Location(display, 1, 1)
+    if len(raw) > MAX_FILE_BYTES:
+        report.error(start, f"file is larger than {MAX_FILE_BYTES} bytes")
         return None
     text = _decode(raw, display, report)
     if text is None:

@@ -13,6 +13,7 @@ from briefgen.model.dates import EdtfDate
 from briefgen.model.project import ProjectSettings
 from briefgen.model.references import References, briefing_references
 from briefgen.model.sources import Source, SourcesFile
+from briefgen.model.versions import IssuedVersion
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class Project:
     # (briefing id, statement id) of each direct quote -> whether it was found in the archived
     # text of the source it cites. A quote missing here is unverified, and renderers say so.
     quote_status: dict[tuple[str, str], QuoteStatus] = field(default_factory=dict)
+    # Issued versions of each briefing from git, oldest first (briefgen.history; empty when
+    # the command reads no history), and who approved each briefing as it is now.
+    versions: dict[str, tuple[IssuedVersion, ...]] = field(default_factory=dict)
+    approved_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 QuoteStatus = Literal["verified", "unverified"]
@@ -38,6 +43,7 @@ __all__ = [
     "Briefing",
     "Citation",
     "EdtfDate",
+    "IssuedVersion",
     "Project",
     "ProjectSettings",
     "QuoteStatus",

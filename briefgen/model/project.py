@@ -33,6 +33,11 @@ class ProjectSettings(StrictModel):
         description="Let 'publish' release direct quotes never checked against an archived "
         "copy of their source (each still marked UNVERIFIED). Off: publish refuses them.",
     )
+    require_approval: YamlBool = Field(
+        False,
+        description="Let 'publish' release only briefings approved, as they are, by someone "
+        "not among their authors ('briefgen approve ID --by NAME').",
+    )
     site_url: WebUrl | None = Field(
         None, description="Public address of the site; used for absolute ids in the feed."
     )

@@ -49,7 +49,7 @@ from briefgen.model import Project
 from briefgen.model.references import scoped_to
 from briefgen.render.environment import builtin_templates_dir
 
-KEY_VERSION = 2
+KEY_VERSION = 3
 
 # Libraries whose version can change the bytes of an output.
 OUTPUT_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "jinja2", "markdown", "nh3")
@@ -170,6 +170,13 @@ def briefing_inputs(
         "templates": templates,
         **_entries(scoped),
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+        # The changes box and version history print from these (issue 15): a new issued
+        # version, or a new approval, rebuilds.
+        "versions": [
+            [v.version, v.commit, list(v.approved_by)]
+            for v in project.versions.get(briefing_id, ())
+        ],
+        "approved_by": list(project.approved_by.get(briefing_id, ())),
     }
 
 

@@ -22,6 +22,7 @@ from briefgen.model.dates import EdtfDate, date_with_preposition, format_date
 from briefgen.model.languages import script_direction, text_direction
 from briefgen.provenance.chains import origins, relayed_by, withdrawn
 from briefgen.render import narrative
+from briefgen.render.changes import ChangesView, HistoryRow, changes_box, history_rows
 from briefgen.render.narrative import CitationNumbers
 from briefgen.render.sources import EndnoteView, build_endnotes, citation_notices, via_label
 from briefgen.render.words import (
@@ -259,6 +260,9 @@ class BriefingView:
     bottom_line: Rich | None = None
     point_of_contact: PointOfContact | None = None
     distribution: tuple[str, ...] = ()
+    # Issue 15: filled from the git history (briefgen.history.with_history); none without it.
+    changes: ChangesView | None = None
+    history: tuple[HistoryRow, ...] = ()
 
     @property
     def has_unverified_quotes(self) -> bool:
@@ -540,4 +544,6 @@ def build_view(project: Project, briefing_id: str) -> BriefingView:
         bottom_line=bottom_line,
         point_of_contact=briefing.point_of_contact,
         distribution=tuple(briefing.distribution),
+        changes=changes_box(project, briefing_id),
+        history=history_rows(project, briefing_id),
     )

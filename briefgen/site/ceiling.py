@@ -8,7 +8,7 @@ simply not in the input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from briefgen.model import Briefing, Project, Tlp
 from briefgen.model.references import scoped_to
@@ -59,4 +59,10 @@ def apply_ceiling(project: Project, ceiling: Tlp | None = None) -> CeilingResult
             withheld.append(Withheld(briefing_id, briefing.marking, limit))
     # Exactly what the released briefings refer to: the cut the build key rests on too.
     filtered = scoped_to(project, kept)
-    return CeilingResult(filtered, tuple(withheld))
+    # The ceiling applies to each issued version on its own: one above it is not there at all
+    # (no page, no feed entry, no change box drawn from it).
+    versions = {
+        k: tuple(v for v in found if releasable(v.briefing.marking, limit))
+        for k, found in filtered.versions.items()
+    }
+    return CeilingResult(replace(filtered, versions=versions), tuple(withheld))

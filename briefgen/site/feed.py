@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from datetime import date
 
 import jinja2
 
 from briefgen.model import Project
 from briefgen.render.environment import render_template
+from briefgen.site.versions import PastVersion
 from briefgen.site.views import index_entry
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -49,19 +51,26 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def _entry(feed: ET.Element, project: Project, env: jinja2.Environment, briefing_id: str) -> None:
+def _entry(
+    feed: ET.Element,
+    project: Project,
+    env: jinja2.Environment,
+    briefing_id: str,
+    past: PastVersion | None = None,
+) -> None:
+    """One entry: the current version of a briefing, or (``past``) an earlier issued one."""
     item = index_entry(project, briefing_id)
-    page = f"briefings/{briefing_id}.html"
+    page = past.page if past else f"briefings/{briefing_id}.html"
     entry = _sub(feed, "entry")
     _sub(entry, "id", _feed_id(project, page))
-    _sub(entry, "title", item.title)
+    _sub(entry, "title", f"{item.title} (version {past.version})" if past else item.title)
     issued = _timestamp(item.issued.sort_key()[0])
     _sub(entry, "published", issued)
     _sub(entry, "updated", issued)
     for name in item.authors:
         _sub(_sub(entry, "author"), "name", name)
     _sub(entry, "link", rel="alternate", type="text/html", href=_href(project, page))
-    pdf = _href(project, f"briefings/{briefing_id}.pdf")
+    pdf = _href(project, past.pdf if past else f"briefings/{briefing_id}.pdf")
     _sub(entry, "link", rel="enclosure", type="application/pdf", href=pdf)
     _sub(entry, "category", term=item.marking.value, label=item.marking.value)
     # HTML inside the feed: made by an autoescaping template, like every page of the site.
@@ -69,8 +78,14 @@ def _entry(feed: ET.Element, project: Project, env: jinja2.Environment, briefing
     _sub(entry, "summary", summary, type="html")
 
 
-def build_feed(project: Project, briefing_ids: list[str], env: jinja2.Environment) -> bytes:
-    """The Atom feed of ``briefing_ids`` (newest first) of an already filtered project."""
+def build_feed(
+    project: Project,
+    briefing_ids: list[str],
+    env: jinja2.Environment,
+    past: Sequence[PastVersion] = (),
+) -> bytes:
+    """The Atom feed of ``briefing_ids`` (newest first) of an already filtered project, then
+    an entry for each earlier issued version in ``past`` (issue 15)."""
     settings = project.settings
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": settings.language})
     _sub(feed, "id", _feed_id(project, "feed.xml"))
@@ -85,6 +100,8 @@ def build_feed(project: Project, briefing_ids: list[str], env: jinja2.Environmen
     _sub(feed, "generator", "briefgen")
     for briefing_id in briefing_ids:
         _entry(feed, project, env, briefing_id)
+    for version in past:
+        _entry(feed, version.project, env, version.briefing_id, version)
     ET.indent(feed)
     data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return data + b"\n"

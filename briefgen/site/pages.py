@@ -23,6 +23,7 @@ from briefgen.render.view import BriefingView, other_name_views
 from briefgen.site import collect, views
 from briefgen.site.ceiling import CeilingResult
 from briefgen.site.feed import build_feed
+from briefgen.site.versions import PastVersion
 
 NAV = (
     ("index.html", "Briefings"),
@@ -108,12 +109,15 @@ class _Pages:
         """Facts as printed, each from the render view of its briefing."""
         return [views.item_view(i, self.view(i.briefing.id)) for i in items]
 
-    def briefing(self, briefing_id: str) -> bytes:
+    def briefing(self, briefing_id: str, path: str | None = None, **extra: Any) -> bytes:
+        """A briefing's page; ``path`` and ``extra`` for an earlier version's (issue 15)."""
         view = self.view(briefing_id)
         marking = self.project.briefings[briefing_id].marking
         body = Markup(render_body(self.project, briefing_id, env=self.env, view=view))
-        path = briefing_page_path(briefing_id)
-        return self.render(path, "site/briefing.html", marking, view.title, view=view, body=body)
+        path = path or briefing_page_path(briefing_id)
+        return self.render(
+            path, "site/briefing.html", marking, view.title, view=view, body=body, **extra
+        )
 
     def actors(self) -> bytes:
         ordered = sorted(self.project.actors.values(), key=collect.actor_sort_key)
@@ -191,6 +195,7 @@ def build_pages(
     released: CeilingResult,
     env: jinja2.Environment | None = None,
     views: dict[str, BriefingView] | None = None,
+    past: dict[str, list[PastVersion]] | None = None,
 ) -> dict[str, bytes]:
     """Every page, the stylesheet and the feed of the site, by site-relative path.
 
@@ -198,21 +203,44 @@ def build_pages(
     the editions rendered next reuse them instead of building each again.
     """
     env = env or make_environment(released.project.root)
-    return dict(_generate(_Pages(released, env, views)))
+    return dict(_generate(_Pages(released, env, views), past or {}))
 
 
-def _generate(pages: _Pages) -> Iterator[tuple[str, bytes]]:
+def _past_pages(
+    pages: _Pages, briefing_id: str, past: list[PastVersion]
+) -> Iterator[tuple[str, bytes]]:
+    """The page of each earlier issued version, linking back to the current one."""
+    for version in past:
+        alone = _Pages(CeilingResult(version.project, ()), pages.env)
+        yield (
+            version.page,
+            alone.briefing(
+                briefing_id,
+                version.page,
+                pdf_href=f"{version.version}.pdf",
+                current_href=f"../../{briefing_id}.html",
+                past_version=version.version,
+            ),
+        )
+
+
+def _generate(pages: _Pages, past: dict[str, list[PastVersion]]) -> Iterator[tuple[str, bytes]]:
     project = pages.project
     yield "assets/site.css", site_css(pages.env).encode("utf-8")
     layout = project.settings.layout  # reader: set by build_site
     yield "assets/briefing.css", stylesheet(pages.env, layout).encode("utf-8")
     yield "index.html", pages.index()
     for briefing_id in sorted(project.briefings):
-        yield briefing_page_path(briefing_id), pages.briefing(briefing_id)
+        earlier = [
+            (v.version, f"{briefing_id}/v/{v.version}.html") for v in past.get(briefing_id, [])
+        ]
+        yield briefing_page_path(briefing_id), pages.briefing(briefing_id, earlier=earlier)
+        yield from _past_pages(pages, briefing_id, past.get(briefing_id, []))
     yield "actors.html", pages.actors()
     for actor_id, items in sorted(collect.items_by_actor(project).items()):
         yield f"actors/{actor_id}.html", pages.actor(actor_id, items)
     yield "timeline.html", pages.timeline()
     yield "sources.html", pages.sources()
-    yield "feed.xml", build_feed(project, collect.newest_first(project), pages.env)
+    versions = [v for b in sorted(past) for v in past[b]]
+    yield "feed.xml", build_feed(project, collect.newest_first(project), pages.env, versions)
     yield "404.html", pages.not_found()

@@ -40,6 +40,7 @@ from briefgen.render import BriefingView, TemplateError, make_environment
 from briefgen.render.layouts import READER, with_layout
 from briefgen.site.ceiling import CeilingResult, Withheld, apply_ceiling
 from briefgen.site.pages import build_pages
+from briefgen.site.versions import PastVersion, past_versions
 
 # Files that show a folder is a site briefgen wrote, and so may be replaced as a whole.
 SITE_MARKERS = ("index.html", "assets/site.css")
@@ -154,8 +155,9 @@ def build_site(
     # One environment and one view per briefing for the pages and the editions alike.
     env = make_environment(project.root)
     views: dict[str, BriefingView] = {}
+    past = {b: past_versions(project, released.project, b) for b in released.project.briefings}
     try:
-        files = build_pages(released, env, views)
+        files = build_pages(released, env, views, past)
     except TemplateError as exc:
         raise SiteBuildError(str(exc)) from exc
     edition_files, made = editions(
@@ -169,8 +171,23 @@ def build_site(
         views=views,
     )
     files.update(edition_files)
+    if pdf:
+        files.update(_past_pdfs(past))
     rendered, reused = (tuple(made.rendered), tuple(made.reused)) if pdf else ((), ())
     return SiteBuild(dict(sorted(files.items())), released, rendered, reused)
+
+
+def _past_pdfs(past: dict[str, list[PastVersion]]) -> dict[str, bytes]:
+    """The PDF of each earlier issued version on the site, rendered in memory."""
+    files: dict[str, bytes] = {}
+    for versions in past.values():
+        for version in versions:
+            try:
+                made = gather_editions(version.project, ("pdf",))
+            except BuildError as exc:
+                raise SiteBuildError(f"version {version.version} of {exc}") from exc
+            files[version.pdf] = made.files[version.briefing_id]["pdf"]
+    return files
 
 
 def edition_pdf(project: Project, briefing_id: str) -> bytes:

@@ -57,6 +57,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "language": "en-GB",
         "publish_ceiling": "TLP:CLEAR",
         "publish_unverified_quotes": False,
+        "require_approval": True,
         "site_url": "https://example.org/briefings/",
         "layout": "analyst",
     },
