@@ -27,6 +27,9 @@ class Project:
     # (briefing id, statement id) of each direct quote -> whether it was found in the archived
     # text of the source it cites. A quote missing here is unverified, and renderers say so.
     quote_status: dict[tuple[str, str], QuoteStatus] = field(default_factory=dict)
+    # Briefings of this project that are releasable editions (issue 14): key -> the id of the
+    # note they are cut from and the edition's label (see briefgen.model.editions).
+    editions: dict[str, tuple[str, Tlp]] = field(default_factory=dict)
 
 
 QuoteStatus = Literal["verified", "unverified"]

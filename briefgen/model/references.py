@@ -107,6 +107,7 @@ def scoped_to(project: Project, briefing_ids: Iterable[str]) -> Project:
         actors={k: v for k, v in project.actors.items() if k in actor_ids},
         sources={k: v for k, v in project.sources.items() if k in source_ids},
         quote_status={k: v for k, v in project.quote_status.items() if k[0] in kept},
+        editions={k: v for k, v in project.editions.items() if k in kept},
     )
 
 

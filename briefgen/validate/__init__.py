@@ -28,6 +28,7 @@ from briefgen.validate import (
     briefing_refs,
     briefing_sources,
     markdown_rules,
+    portion_rules,
 )
 from briefgen.validate.context import (
     BriefingContext,
@@ -47,6 +48,7 @@ def check_placeholders(ctx: BriefingContext, report: Report) -> None:
         items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
         for index, text in items:
             path: tuple[str | int, ...] = (key,) if index is None else (key, index)
+            text = getattr(text, "text", text)  # an item of a list may be a marked Portion
             if not ctx.valid(*path) or not isinstance(text, str) or not is_placeholder(text):
                 continue
             report.error(
@@ -99,7 +101,15 @@ BRIEFING_CHECKS = (
     briefing_sources.check_single_origin,
     briefing_sources.check_standing,
     markdown_rules.check_markdown_nesting,
+    portion_rules.check_portion_markings,
+    portion_rules.check_paragraph_marks,
 )
+
+
+def check_editions(ctx: BriefingContext, report: Report) -> None:
+    """Each edition the briefing releases is checked again as a briefing (issue 14)."""
+    portion_rules.check_editions(ctx, report, BRIEFING_CHECKS)
+
 
 # Top-level briefing keys whose values may cite sources, directly or inline as [@id].
 CITING_KEYS = frozenset(
@@ -264,6 +274,7 @@ def _cross_check(
     for ctx in contexts:
         for check in BRIEFING_CHECKS:
             check(ctx, report)
+        check_editions(ctx, report)
     outcomes = verify.verify_all(root, registry, contexts, report, extracted)
     complete = all(not _lost_citations(c) for c in contexts)
     complete = complete and not files.unreadable and len(contexts) == len(files.briefings)
