@@ -7,8 +7,8 @@ labels is :attr:`briefgen.model.common.Tlp.rank`; nothing else compares labels.
 A *portion* is a fact (key point, event, decision, statement, assessment), an item of
 ``information_gaps`` or ``recommendations``, a citation, or a paragraph of a narrative field
 (``summary``, ``background``, ``outlook``) that starts with its label in parentheses:
-``(TLP:CLEAR) The leadership met ...``. An unmarked portion has the briefing's marking, so
-nothing is released by omission.
+``(TLP:CLEAR) The leadership met ...``. An unmarked portion has the briefing's marking (an
+unmarked citation, its fact's), so nothing is released by omission.
 """
 
 from __future__ import annotations
@@ -81,6 +81,19 @@ def strip_marks(text: str) -> str:
     return "\n\n".join(p.text for p in paragraphs(text))
 
 
+def uses_portion_markings(briefing: Briefing) -> bool:
+    """True when any portion carries its own marking or the note releases editions."""
+    items = [item for name in PORTION_LISTS for item in getattr(briefing, name)]
+    cited = [c for item in items for c in getattr(item, "sources", [])]
+    marked = any(x.marking is not None for x in [*items, *cited])
+    texts = [getattr(briefing, name) or "" for name in NARRATIVE_FIELDS]
+    return (
+        marked
+        or bool(briefing.editions)
+        or any(p.mark is not None for text in texts for p in paragraphs(text))
+    )
+
+
 @dataclass(frozen=True)
 class EditionProblem:
     """Why an edition cannot stand as a briefing: where (a path in the file) and what."""
@@ -116,7 +129,9 @@ def _cut_text(text: str | None, briefing: Briefing, label: Tlp) -> str | None:
 
 
 def _cut_citations(item: Any, briefing: Briefing, label: Tlp) -> list[Citation]:
-    return [c for c in item.sources if _releasable(c.marking, briefing, label)]
+    """An unmarked citation has its fact's marking: it is a part of the fact."""
+    own = portion_marking(item.marking, briefing)
+    return [c for c in item.sources if (c.marking or own).rank <= label.rank]
 
 
 def _cut_item(item: BaseModel, briefing: Briefing, label: Tlp) -> BaseModel:
@@ -179,7 +194,10 @@ def cut_briefing(briefing: Briefing, label: Tlp) -> Edition:
     for name in ITEM_LISTS:  # citation indices shift too: locations still point at the file
         for index in kept[(name,)]:
             item = getattr(briefing, name)[index]
-            kept[(name, index, "sources")] = _kept_indices(item.sources, briefing, label)
+            cited = _cut_citations(item, briefing, label)
+            kept[(name, index, "sources")] = tuple(
+                i for i, c in enumerate(item.sources) if any(c is k for k in cited)
+            )
     problems = tuple(_problems(briefing, cut, kept, label))
     marking = min(label, briefing.marking, key=lambda t: t.rank)
     update: dict[str, Any] = {

@@ -163,6 +163,10 @@ def briefing_inputs(
         "tools": tool_versions(),
         "briefing_id": briefing_id,
         "briefing": scoped.briefings[briefing_id].model_dump(mode="json"),
+        # A releasable edition (issue 14): the note it is cut from and its label.
+        "edition": [scoped.editions[briefing_id][0], scoped.editions[briefing_id][1].value]
+        if briefing_id in scoped.editions
+        else None,
         "settings": dict(sorted(settings.items())),
         "quote_status": sorted(
             [statement, status] for (_, statement), status in scoped.quote_status.items()

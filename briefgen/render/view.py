@@ -19,7 +19,7 @@ from briefgen.model import Actor, Citation, Project
 from briefgen.model.briefings import Decision, Event, Statement
 from briefgen.model.common import INLINE_CITATION, Tlp
 from briefgen.model.dates import EdtfDate, date_with_preposition, format_date
-from briefgen.model.editions import portion_marking
+from briefgen.model.editions import portion_marking, uses_portion_markings
 from briefgen.model.languages import script_direction, text_direction
 from briefgen.provenance.chains import origins, relayed_by, withdrawn
 from briefgen.render import narrative
@@ -265,6 +265,7 @@ class BriefingView:
     information_gap_markings: tuple[str, ...] = ()
     recommendation_markings: tuple[str, ...] = ()
     edition: str | None = None
+    portion_marks: bool = False  # the note uses portion markings: the analyst layout shows them
 
     @property
     def has_unverified_quotes(self) -> bool:
@@ -552,6 +553,7 @@ def build_view(project: Project, briefing_id: str) -> BriefingView:
         information_gap_markings=tuple(b.mark(g.marking) for g in briefing.information_gaps),
         recommendation_markings=tuple(b.mark(r.marking) for r in briefing.recommendations),
         edition=_edition_label(project, briefing_id),
+        portion_marks=uses_portion_markings(briefing) or briefing_id in project.editions,
     )
 
 

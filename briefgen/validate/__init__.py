@@ -8,7 +8,7 @@ quote outcomes), so nothing is parsed or verified a second time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from briefgen.diagnostics import Location, Report, quoted
 from briefgen.load import ProjectFiles, load_project_files
 from briefgen.model import Actor, Briefing, Project, ProjectSettings, Source
-from briefgen.model.common import MAX_ID_LENGTH, is_valid_id
+from briefgen.model.common import MAX_ID_LENGTH, Tlp, is_valid_id
 from briefgen.model.facts import FACT_LISTS
 from briefgen.model.placeholders import PLACEHOLDERS as NEW_PLACEHOLDERS
 from briefgen.model.placeholders import is_placeholder
@@ -109,6 +109,17 @@ BRIEFING_CHECKS = (
 def check_editions(ctx: BriefingContext, report: Report) -> None:
     """Each edition the briefing releases is checked again as a briefing (issue 14)."""
     portion_rules.check_editions(ctx, report, BRIEFING_CHECKS)
+
+
+def validate_edition(validated: Validated, ids: Iterable[str], label: Tlp) -> Report:
+    """The problems of the ``label`` edition of each briefing ``ids`` names (``build
+    --edition``), found as for an edition a briefing lists (each named 'in edition ...')."""
+    wanted = set(ids)
+    found = Report()
+    for ctx in validated.parsed.contexts:
+        if ctx.briefing_id in wanted and label not in ctx.briefing.editions:
+            found.extend(portion_rules.edition_report(ctx, label, BRIEFING_CHECKS))
+    return found
 
 
 # Top-level briefing keys whose values may cite sources, directly or inline as [@id].
