@@ -37,7 +37,7 @@ from briefgen.load.project_files import PROJECT_FILE
 from briefgen.model import Project, Tlp
 from briefgen.model.references import scoped_to
 from briefgen.render import BriefingView, TemplateError, make_environment
-from briefgen.site.ceiling import CeilingResult, Withheld, apply_ceiling
+from briefgen.site.ceiling import CeilingResult, PublishedEdition, Withheld, apply_ceiling
 from briefgen.site.pages import build_pages
 
 # Files that show a folder is a site briefgen wrote, and so may be replaced as a whole.
@@ -78,6 +78,11 @@ class SiteBuild:
     def withheld(self) -> tuple[Withheld, ...]:
         """The briefings left out, each with its marking and the ceiling."""
         return self.released.withheld
+
+    @property
+    def as_editions(self) -> tuple[PublishedEdition, ...]:
+        """The briefings above the ceiling published as a releasable edition."""
+        return self.released.as_editions
 
 
 def edition_paths(briefing_id: str) -> tuple[str, str]:
