@@ -100,6 +100,7 @@ class EditionProblem:
 
     path: tuple[str | int, ...]
     message: str
+    hint: str
 
 
 @dataclass(frozen=True)
@@ -155,12 +156,15 @@ def _problems(
     prefix = f"in edition {label.value}: "
     for name in ITEM_LISTS:
         for index, item in zip(kept[(name,)], cut[name], strict=True):
-            if not item.sources and getattr(briefing, name)[index].sources:
-                lost = ", ".join(f"'{c.source}'" for c in getattr(briefing, name)[index].sources)
+            cited = getattr(briefing, name)[index].sources
+            if not item.sources and cited:
+                lost = ", ".join(f"'{c.source}'" for c in cited)
+                what = "its only source" if len(cited) == 1 else "every source it cites"
                 yield EditionProblem(
                     (name, index, "sources"),
-                    f"{prefix}this {_LABELS[name]} loses its only source ({lost}: its citation "
-                    f"is marked above {label.value})",
+                    f"{prefix}this {_LABELS[name]} loses {what} ({lost}), marked above "
+                    f"{label.value}",
+                    f"mark a citation {label.value} or lower, or this {_LABELS[name]} higher",
                 )
     events = {e.id for e in cut["events"]}
     for name in ("decisions", "statements"):
@@ -171,10 +175,13 @@ def _problems(
                     f"{prefix}this {_LABELS[name]} reacts to "
                     f"'{item.reacts_to}', an event the edition leaves out (marked above "
                     f"{label.value})",
+                    f"mark the event {label.value} or lower, or this {_LABELS[name]} higher",
                 )
     if _cut_text(briefing.summary, briefing, label) is None:
         yield EditionProblem(
-            ("summary",), f"{prefix}no paragraph of the summary is marked {label.value} or lower"
+            ("summary",),
+            f"{prefix}no paragraph of the summary is marked {label.value} or lower",
+            f"begin a paragraph of the summary with ({label.value})",
         )
 
 

@@ -107,7 +107,7 @@ def edition_report(ctx: BriefingContext, label: Tlp, checks: Iterable[Check]) ->
     edition = cut_briefing(ctx.briefing, label)
     found = Report()
     for problem in edition.problems:
-        found.error(ctx.at(*problem.path), problem.message, "mark the portion it needs lower")
+        found.error(ctx.at(*problem.path), problem.message, problem.hint)
     if edition.problems:
         return found
     full, again = Report(), Report()
