@@ -205,3 +205,24 @@ def test_control_the_full_note_on_the_site_holds_the_canaries(kept_site: Path) -
     assert "text feed.xml" in found
     assert "text briefings/halt.html" in found
     assert "name actors/zcanary-actor.html" in found
+
+
+def test_the_full_note_shows_each_portion_marking(built: Path) -> None:
+    markdown = (built / "output" / "halt" / "briefing.md").read_text(encoding="utf-8")
+    assert "- (TLP:AMBER) Canarykeypoint" in markdown
+    assert "- (TLP:CLEAR) The halt remains in effect." in markdown
+    assert "(TLP:AMBER) In substance: Canaryquote" in markdown
+    assert "1. (TLP:CLEAR) Keep channels open" in markdown
+    assert "Releasable edition" not in markdown
+
+
+def test_a_change_to_a_cut_portion_leaves_the_edition_up_to_date(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    _run("build", str(root), "--format", "md")
+    briefing = root / "content" / "briefings" / "halt.yaml"
+    text = briefing.read_text(encoding="utf-8")
+    briefing.write_text(text.replace("Canaryoutlook for", "Canaryoutlook, changed, for"), "utf-8")
+    done = run_cli("build", str(root), "--format", "md", "-v")
+    assert done.returncode == 0, done.stderr
+    assert "up to date halt/edition-tlp-clear" in done.stderr
+    assert "wrote " in done.stderr and "halt/briefing.md" in done.stderr
