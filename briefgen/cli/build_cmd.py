@@ -107,7 +107,10 @@ def parse_edition(value: str | None) -> Tlp | None:
 def _skipped_note(skipped: list[str]) -> str:
     if not skipped:
         return ""
-    return f"; {len(skipped)} briefing(s) up to date, skipped (--force rebuilds them)"
+    editions = sum(1 for unit in skipped if "/" in unit)  # '<id>/edition-tlp-x'
+    what = f"{len(skipped) - editions} briefing(s)"
+    what += f" and {editions} edition(s)" if editions else ""
+    return f"; {what} up to date, skipped (--force rebuilds them)"
 
 
 def _summary(result: Any, root: Path, elapsed: float, verbose: bool, strict: bool) -> None:
