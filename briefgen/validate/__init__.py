@@ -118,7 +118,9 @@ def validate_edition(validated: Validated, ids: Iterable[str], label: Tlp) -> Re
     found = Report()
     for ctx in validated.parsed.contexts:
         if ctx.briefing_id in wanted and label not in ctx.briefing.editions:
-            found.extend(portion_rules.edition_report(ctx, label, BRIEFING_CHECKS))
+            found.extend(
+                portion_rules.edition_report(ctx, label, BRIEFING_CHECKS, validated.report)
+            )
     return found
 
 

@@ -96,13 +96,16 @@ def check_editions(ctx: BriefingContext, report: Report, checks: Iterable[Check]
                 "list only labels lower than 'marking'",
             )
             continue
-        report.extend(edition_report(ctx, label, checks))
+        report.extend(edition_report(ctx, label, checks, report))
 
 
-def edition_report(ctx: BriefingContext, label: Tlp, checks: Iterable[Check]) -> Report:
+def edition_report(
+    ctx: BriefingContext, label: Tlp, checks: Iterable[Check], full: Report
+) -> Report:
     """The problems of one edition: those of the cut, or else of every briefing check.
 
-    Diagnostics the full note has too are left to the full note; the others name the edition.
+    Diagnostics the full note has too (in ``full``, the report its checks wrote to) are left
+    to the full note; the others name the edition.
     """
     edition = cut_briefing(ctx.briefing, label)
     found = Report()
@@ -110,12 +113,11 @@ def edition_report(ctx: BriefingContext, label: Tlp, checks: Iterable[Check]) ->
         found.error(ctx.at(*problem.path), problem.message, problem.hint)
     if edition.problems:
         return found
-    full, again = Report(), Report()
+    again = Report()
     cut = BriefingContext(
         ctx.briefing_id, edition.briefing, ctx.file, ctx.registry, ctx.settings, kept=edition.kept
     )
     for check in checks:
-        check(ctx, full)
         check(cut, again)
     known = {(d.location, d.message) for d in full.items}
     prefix = f"in edition {label.value}: "
