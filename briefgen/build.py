@@ -39,9 +39,11 @@ from briefgen.editions.plan import Outcome, briefing_keys, render_all
 from briefgen.editions.shards import Shard
 from briefgen.errors import BuildError, UsageError
 from briefgen.model import Project
+from briefgen.model.common import Tlp
+from briefgen.model.editions import edition_key, with_edition
 from briefgen.model.project import Layout
 from briefgen.render.layouts import with_layout
-from briefgen.validate import Validated, validate_project
+from briefgen.validate import Validated, validate_edition, validate_project
 
 # Importable from here as before (benchmarks/build_bench.py renders one briefing).
 __all__ = [
@@ -75,6 +77,9 @@ class BuildOptions:
     force: bool = False  # render even the briefings whose outputs are up to date
     shard: Shard | None = None  # only the briefings of this shard (--shard K/N)
     layout: Layout | None = None  # --layout: reader or analyst; None: the project's setting
+    # Only this releasable edition of each briefing (--edition); None: each note in full and
+    # the editions its 'editions:' lists (issue 14).
+    edition: Tlp | None = None
 
 
 @dataclass
@@ -109,15 +114,36 @@ def select_briefings(
     return shard.select(ids) if shard is not None else ids
 
 
+def build_units(
+    project: Project, ids: Iterable[str], edition: Tlp | None
+) -> tuple[Project, list[str]]:
+    """What a build renders: each note in full and the editions it lists, or (``edition``)
+    only that edition of each; an edition is a briefing of the returned project whose id is
+    its folder under ``output/`` (:func:`briefgen.model.editions.edition_key`)."""
+    units: list[str] = []
+    for briefing_id in ids:
+        labels = [edition] if edition else project.briefings[briefing_id].editions
+        units += [] if edition else [briefing_id]
+        for label in labels:
+            key = edition_key(briefing_id, label)
+            project = with_edition(project, briefing_id, label, key)
+            units.append(key)
+    return project, units
+
+
 def _plan(
-    project: Project, options: BuildOptions, out_dir: Path, result: BuildResult, base: Path
+    project: Project,
+    ids: list[str],
+    options: BuildOptions,
+    out_dir: Path,
+    result: BuildResult,
+    base: Path,
 ) -> tuple[list[str], dict[str, str]]:
     """The briefings to render, and the key of each; records those skipped or unwritable.
 
     The stale temporary files of an interrupted build are removed from the folder of each
     selected briefing first, rendered again or not.
     """
-    ids = select_briefings(project, options.only, options.shard)
     keys = briefing_keys(project, ids)
     names = [FILE_NAMES[f] for f in options.formats]
     for briefing_id in ids:
@@ -168,6 +194,18 @@ def _record(done: list[tuple[str, list[Written] | str]], result: BuildResult) ->
             result.written += written
 
 
+def _edition_failed(
+    validated: Validated, ids: list[str], options: BuildOptions, result: BuildResult
+) -> bool:
+    """Checks the ``--edition`` of each briefing as a briefing of its own (an edition its
+    ``editions:`` lists was checked by validation); True, and not valid, on any problem."""
+    assert options.edition is not None
+    found = validate_edition(validated, ids, options.edition)
+    result.report.extend(found)
+    result.valid = not found.failed(options.strict)
+    return not result.valid
+
+
 def build(
     root: Path,
     options: BuildOptions,
@@ -201,7 +239,11 @@ def build_validated(
     # Links are refused from the project root down (output/ itself included); a user's --out
     # is their own choice of folder, and only what is below it is checked.
     base = options.out_dir or root
-    todo, keys = _plan(project, options, out_dir, result, base)
+    ids = select_briefings(project, options.only, options.shard)
+    if options.edition is not None and _edition_failed(validated, ids, options, result):
+        return result
+    project, units = build_units(project, ids, options.edition)
+    todo, keys = _plan(project, units, options, out_dir, result, base)
     if on_start:
         on_start(len(todo))
     with OutputBatch() as batch:

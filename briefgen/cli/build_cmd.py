@@ -22,6 +22,7 @@ from briefgen.cli.progress import ProgressBar, shown_path
 
 if TYPE_CHECKING:
     from briefgen.editions.shards import Shard
+    from briefgen.model import Tlp
     from briefgen.model.project import Layout
 
 ALL_FORMATS = ("pdf", "html", "md")
@@ -90,10 +91,28 @@ def _harfbuzz_note(formats: tuple[str, ...]) -> None:
         click.echo(HARFBUZZ_NOTE, err=True)
 
 
+def parse_edition(value: str | None) -> Tlp | None:
+    """The TLP label of ``--edition``, said as the content's markings are when misspelt."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from briefgen.model.common import Marking
+
+    if value is None:
+        return None
+    try:
+        return TypeAdapter(Marking).validate_python(value)
+    except ValidationError as exc:
+        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise click.BadParameter(message, param_hint="'--edition'") from None
+
+
 def _skipped_note(skipped: list[str]) -> str:
     if not skipped:
         return ""
-    return f"; {len(skipped)} briefing(s) up to date, skipped (--force rebuilds them)"
+    editions = sum(1 for unit in skipped if "/" in unit)  # '<id>/edition-tlp-x'
+    what = f"{len(skipped) - editions} briefing(s)"
+    what += f" and {editions} edition(s)" if editions else ""
+    return f"; {what} up to date, skipped (--force rebuilds them)"
 
 
 def _summary(result: Any, root: Path, elapsed: float, verbose: bool, strict: bool) -> None:
@@ -112,10 +131,13 @@ def _summary(result: Any, root: Path, elapsed: float, verbose: bool, strict: boo
         click.echo(f"briefgen build: nothing written{skipped} ({elapsed:.1f} s)", err=True)
         return
     changed = sum(1 for w in result.written if w.changed)
-    briefings = len({w.briefing_id for w in result.written})
+    # An edition's id is '<id>/edition-tlp-x' (its folder): counted with its note.
+    briefings = len({w.briefing_id.split("/")[0] for w in result.written})
     unchanged = len(result.written) - changed
     extra = f", {unchanged} unchanged" if unchanged else ""
-    folders = sorted({shown_path(w.path.parent.parent) for w in result.written})
+    folders = sorted(
+        {shown_path(w.path.parents[1 + w.briefing_id.count("/")]) for w in result.written}
+    )
     click.echo(
         f"briefgen build: wrote {changed} file(s){extra} for {briefings} briefing(s) "
         f"in {', '.join(folders)}{skipped} ({elapsed:.1f} s)",
@@ -160,6 +182,12 @@ def _summary(result: Any, root: Path, elapsed: float, verbose: bool, strict: boo
     "and source note. Default: the project's 'layout' setting, else reader.",
 )
 @click.option(
+    "--edition",
+    metavar="TLP:LABEL",
+    help="Write only the releasable edition at this label of each briefing: the portions "
+    "marked at or below it, into output/<id>/edition-tlp-<label>/.",
+)
+@click.option(
     "--force", is_flag=True, help="Render every briefing, even those whose outputs are up to date."
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: build nothing on any.")
@@ -173,6 +201,7 @@ def build(
     jobs: str,
     shard: str | None,
     layout: Layout | None,
+    edition: str | None,
     force: bool,
     strict: bool,
     quiet: bool,
@@ -181,7 +210,9 @@ def build(
     """Validate the project in PATH (default: here), then write each briefing.
 
     \b
-    Output: output/<id>/briefing.pdf, briefing.html and briefing.md.
+    Output: output/<id>/briefing.pdf, briefing.html and briefing.md; each
+    edition a briefing lists in 'editions:' (or --edition TLP:CLEAR) goes to
+    output/<id>/edition-tlp-clear/, cut to the portions marked at or below it.
     The content is validated first; with any error (or, under --strict, any
     warning) nothing is written. Each file is written to a temporary file and
     renamed into place, so a failed or interrupted build leaves the previous
@@ -206,6 +237,7 @@ def build(
       briefgen build --shard 2/4           the second of four CI machines
       briefgen build --layout analyst      the working copy, every dating note
       briefgen build --force --out /tmp/preview -v
+      briefgen build --edition TLP:CLEAR  only the TLP:CLEAR editions
 
     \b
     Exit codes: 0 all written, 1 content errors or a briefing failed to
@@ -219,7 +251,10 @@ def build(
     workers = parse_jobs(jobs)
     part = parse_shard_option(shard)
     root = resolve_project(path)
-    options = BuildOptions(chosen, tuple(only), out_dir, strict, workers, force, part, layout)
+    label = parse_edition(edition)
+    options = BuildOptions(
+        chosen, tuple(only), out_dir, strict, workers, force, part, layout, label
+    )
     started = time.perf_counter()
     validated = add_history(validate_project(root), "build", quiet=quiet)
     bar = ProgressBar("building", quiet=quiet)

@@ -50,7 +50,9 @@ def publish(
 
     \b
     Only briefings marked at or below publish_ceiling in briefgen.yaml
-    (default TLP:CLEAR) are published; the others are withheld, with
+    (default TLP:CLEAR) are published; a briefing above it that lists an
+    edition at or below it in 'editions:' is published as that edition
+    (portions above it cut out); the others are withheld, with
     everything only they mention (actors, sources), and the command says
     which and why. The site has an index, a page per briefing with its PDF
     and Markdown, a page per actor, a timeline, the sources, an Atom feed
@@ -146,11 +148,14 @@ def _build_and_write(
     write_site(site.files, target, root=project.root, chosen=chosen)
     for item in site.withheld:
         click.echo(f"withheld {item.briefing_id}: {item.reason}", err=True)
+    for edition in site.as_editions:
+        click.echo(f"edition {edition.briefing_id}: {edition.reason}", err=True)
     if not quiet:
         released = site.released.project
         click.echo(
-            f"briefgen publish: {len(released.briefings)} briefing(s) published, "
-            f"{len(site.withheld)} withheld; {len(site.files)} files in {shown_path(target)}"
+            f"briefgen publish: {len(released.briefings)} briefing(s) published"
+            + (f" ({len(site.as_editions)} as an edition)" if site.as_editions else "")
+            + f", {len(site.withheld)} withheld; {len(site.files)} files in {shown_path(target)}"
             + _pdf_counts(site, pdf)
             + (f"; {notes}" if notes else ""),
             err=True,

@@ -18,7 +18,7 @@ import os
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from briefgen.editions.outputs import (
 )
 from briefgen.errors import BuildError
 from briefgen.model import Project
+from briefgen.model.editions import edition_key
 
 if TYPE_CHECKING:
     import jinja2
@@ -166,10 +167,13 @@ class OutputFolder:
     out_dir: Path
     root: Path
     base: Path
+    # A releasable edition published in its note's place has the folder build gives it,
+    # out_dir/<id>/edition-tlp-<label>/, never the full note's (issue 14).
+    places: Mapping[str, str] = field(default_factory=dict)
 
     def of(self, briefing_id: str) -> Path:
         """The folder of one briefing."""
-        return self.out_dir / briefing_id
+        return self.out_dir / self.places.get(briefing_id, briefing_id)
 
 
 @dataclass
@@ -205,6 +209,9 @@ def gather_editions(
     """
     ids = sorted(project.briefings)
     keys = briefing_keys(project, ids) if folder is not None else {}
+    if folder is not None:
+        places = {i: edition_key(*project.editions[i]) for i in ids if i in project.editions}
+        folder = replace(folder, places={**folder.places, **places})
     result = Editions()
     if folder is not None:
         _reuse(folder, keys, formats, result)

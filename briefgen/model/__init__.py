@@ -32,6 +32,9 @@ class Project:
     # the command reads no history), and who approved each briefing as it is now.
     versions: dict[str, tuple[IssuedVersion, ...]] = field(default_factory=dict)
     approved_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Briefings of this project that are releasable editions (issue 14): key -> the id of the
+    # note they are cut from and the edition's label (see briefgen.model.editions).
+    editions: dict[str, tuple[str, Tlp]] = field(default_factory=dict)
 
 
 QuoteStatus = Literal["verified", "unverified"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from briefgen.model.common import (
     Citations,
@@ -16,6 +16,10 @@ from briefgen.model.common import (
     Text,
 )
 from briefgen.model.dates import EdtfDate
+
+# Portion markings (issue 14): every fact may carry its own TLP label; unmarked, a portion
+# has the briefing's marking. briefgen.model.editions cuts a releasable edition by them.
+_PORTION_MARKING = "TLP 2.0 label of this portion; unmarked, it has the briefing's marking."
 
 Purpose = Literal["information", "decision"]
 DecisionStatus = Literal[
@@ -56,6 +60,7 @@ class KeyPoint(StrictModel):
 
     text: Markdown = Field(description="The point, in Markdown; may cite inline as [@id].")
     sources: Citations = Field(default_factory=list)
+    marking: Marking | None = Field(None, description=_PORTION_MARKING)
 
 
 class Event(StrictModel):
@@ -71,6 +76,7 @@ class Event(StrictModel):
     location: Text | None = Field(None, description="Where, in neutral terms.")
     actors: list[Slug] = Field(default_factory=list, description="Ids of actors involved.")
     sources: Citations = Field(default_factory=list)
+    marking: Marking | None = Field(None, description=_PORTION_MARKING)
 
 
 class Decision(StrictModel):
@@ -84,6 +90,7 @@ class Decision(StrictModel):
     status_as_of: EdtfDate = Field(description="When that status was last checked.")
     reacts_to: Slug | None = Field(None, description="Id of the event it responds to.")
     sources: Citations = Field(default_factory=list)
+    marking: Marking | None = Field(None, description=_PORTION_MARKING)
 
 
 class Statement(StrictModel):
@@ -111,6 +118,7 @@ class Statement(StrictModel):
     )
     reacts_to: Slug | None = Field(None, description="Id of the event it responds to.")
     sources: Citations = Field(default_factory=list)
+    marking: Marking | None = Field(None, description=_PORTION_MARKING)
 
 
 class Assessment(StrictModel):
@@ -121,6 +129,23 @@ class Assessment(StrictModel):
     confidence: Confidence = Field(description="Confidence in the judgement: low to high.")
     basis: Markdown | None = Field(None, description="Why: the reasoning, in Markdown.")
     sources: Citations = Field(default_factory=list)
+    marking: Marking | None = Field(None, description=_PORTION_MARKING)
+
+
+def _portion_before(value: object) -> object:
+    return {"text": value} if isinstance(value, str) else value
+
+
+class Portion(StrictModel):
+    """An item of information_gaps or recommendations written as a mapping, with a marking."""
+
+    text: Markdown = Field(description="The item, in Markdown; may cite inline as [@id].")
+    marking: Marking | None = Field(None, description=_PORTION_MARKING)
+
+
+PortionItem = Annotated[
+    Portion, BeforeValidator(_portion_before, json_schema_input_type=Markdown | Portion)
+]
 
 
 class PointOfContact(StrictModel):
@@ -150,10 +175,10 @@ class Briefing(StrictModel):
     statements: list[Statement] = Field(default_factory=list, description="Quotes, paraphrases.")
     assessments: list[Assessment] = Field(default_factory=list, description="Judgements.")
     outlook: Markdown | None = Field(None, description="What to expect, in Markdown.")
-    information_gaps: list[Markdown] = Field(
+    information_gaps: list[PortionItem] = Field(
         default_factory=list, description="What is not known and would matter."
     )
-    recommendations: list[Markdown] = Field(
+    recommendations: list[PortionItem] = Field(
         default_factory=list, description="Required when the purpose is 'decision'."
     )
     # Issue 14, reader layout: the document-control fields a decision-maker's note carries.
@@ -171,4 +196,9 @@ class Briefing(StrictModel):
     )
     distribution: list[Text] = Field(
         default_factory=list, description="Who the note is sent to, one recipient per item."
+    )
+    editions: list[Marking] = Field(
+        default_factory=list,
+        description="Releasable editions that 'build' writes with the full note, e.g. "
+        "[TLP:CLEAR]: each holds only the portions at or below its label.",
     )

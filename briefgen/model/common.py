@@ -289,6 +289,11 @@ class Citation(StrictModel):
         description="Id of the source that the cited source relays for this fact "
         "(must be among the sources it cites); counts as the fact's origin.",
     )
+    marking: Marking | None = Field(
+        None,
+        description="TLP 2.0 label of this citation, when citing the source is more "
+        "restricted than the fact (an edition below it leaves the citation out).",
+    )
 
 
 CitationRef = Annotated[

@@ -52,8 +52,8 @@ def iter_markdown(briefing: Briefing) -> Iterator[tuple[tuple[str | int, ...], s
         if value:
             yield (name,), value
     for name in ("information_gaps", "recommendations"):
-        for index, value in enumerate(getattr(briefing, name)):
-            yield (name, index), value
+        for index, item in enumerate(getattr(briefing, name)):
+            yield (name, index, "text"), item.text
     for list_name in ("key_points", "events", "decisions", "assessments"):
         for index, item in enumerate(getattr(briefing, list_name)):
             for field_name in ("text", "basis"):

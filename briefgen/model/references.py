@@ -109,6 +109,7 @@ def scoped_to(project: Project, briefing_ids: Iterable[str]) -> Project:
         quote_status={k: v for k, v in project.quote_status.items() if k[0] in kept},
         versions={k: v for k, v in project.versions.items() if k in kept},
         approved_by={k: v for k, v in project.approved_by.items() if k in kept},
+        editions={k: v for k, v in project.editions.items() if k in kept},
     )
 
 

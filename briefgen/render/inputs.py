@@ -161,8 +161,16 @@ def briefing_inputs(
     return {
         "key_version": KEY_VERSION,
         "tools": tool_versions(),
-        "briefing_id": briefing_id,
+        # An edition's key is the same under the id build gives it ('<id>/edition-tlp-x') and
+        # in its note's place on the site: publish reuses what build wrote.
+        "briefing_id": scoped.editions[briefing_id][0]
+        if briefing_id in scoped.editions
+        else briefing_id,
         "briefing": scoped.briefings[briefing_id].model_dump(mode="json"),
+        # A releasable edition (issue 14): the note it is cut from and its label.
+        "edition": [scoped.editions[briefing_id][0], scoped.editions[briefing_id][1].value]
+        if briefing_id in scoped.editions
+        else None,
         "settings": dict(sorted(settings.items())),
         "quote_status": sorted(
             [statement, status] for (_, statement), status in scoped.quote_status.items()

@@ -17,8 +17,9 @@ from markupsafe import Markup
 from briefgen import __version__
 from briefgen.model import Actor, Citation, Project
 from briefgen.model.briefings import Decision, Event, PointOfContact, Statement
-from briefgen.model.common import INLINE_CITATION
+from briefgen.model.common import INLINE_CITATION, Tlp
 from briefgen.model.dates import EdtfDate, date_with_preposition, format_date
+from briefgen.model.editions import portion_marking, uses_portion_markings
 from briefgen.model.languages import script_direction, text_direction
 from briefgen.provenance.chains import origins, relayed_by, withdrawn
 from briefgen.render import narrative
@@ -126,6 +127,7 @@ class KeyPointView:
 
     text: Rich
     citations: tuple[CiteRef, ...]
+    marking: str = ""  # the portion's TLP label, own or the briefing's (issue 14)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class EventView:
     location: str | None
     actors: tuple[ActorView, ...]
     citations: tuple[CiteRef, ...]
+    marking: str = ""  # the portion's TLP label, own or the briefing's
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,7 @@ class DecisionView:
     status_as_of: str
     reacts_to: str | None  # title of the event it responds to
     citations: tuple[CiteRef, ...]
+    marking: str = ""  # the portion's TLP label, own or the briefing's
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,7 @@ class StatementView:
     # the statement's quote_language; dir follows it, else the text's first strong letter.
     lang: str | None = None
     dir: str | None = None
+    marking: str = ""  # the portion's TLP label, own or the briefing's
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,7 @@ class AssessmentView:
     confidence_sentence: str
     basis: Rich | None
     citations: tuple[CiteRef, ...]
+    marking: str = ""  # the portion's TLP label, own or the briefing's
 
 
 @dataclass(frozen=True)
@@ -263,6 +269,12 @@ class BriefingView:
     # Issue 15: filled from the git history (briefgen.history.with_history); none without it.
     changes: ChangesView | None = None
     history: tuple[HistoryRow, ...] = ()
+    # Portion markings and editions (issue 14): the marking of each item of information_gaps
+    # and recommendations, and the label of the edition this view shows (None: the full note).
+    information_gap_markings: tuple[str, ...] = ()
+    recommendation_markings: tuple[str, ...] = ()
+    edition: str | None = None
+    portion_marks: bool = False  # the note uses portion markings: the analyst layout shows them
 
     @property
     def has_unverified_quotes(self) -> bool:
@@ -294,6 +306,10 @@ class _Builder:
             narrative.to_html(text, self.numbers, inline=inline),
             narrative.to_markdown(text, self.numbers),
         )
+
+    def mark(self, marking: Tlp | None) -> str:
+        """A portion's marking as printed: its own, or the briefing's."""
+        return portion_marking(marking, self.briefing).value
 
     def maybe_rich(self, text: str | None) -> Rich | None:
         return None if text is None else self.rich(text)
@@ -373,7 +389,8 @@ def _reactions_after(facts: Iterable[Fact]) -> list[Fact]:
 
 def _key_points(b: _Builder) -> tuple[KeyPointView, ...]:
     return tuple(
-        KeyPointView(b.rich(k.text, inline=True), b.cites(k.sources)) for k in b.briefing.key_points
+        KeyPointView(b.rich(k.text, inline=True), b.cites(k.sources), b.mark(k.marking))
+        for k in b.briefing.key_points
     )
 
 
@@ -390,6 +407,7 @@ def _events(b: _Builder) -> tuple[EventView, ...]:
             location=e.location,
             actors=tuple(b.actor(a, e.date) for a in e.actors if a in b.project.actors),
             citations=b.cites(e.sources),
+            marking=b.mark(e.marking),
         )
         for e in ordered
     )
@@ -413,6 +431,7 @@ def _decisions(b: _Builder) -> tuple[DecisionView, ...]:
             status_as_of=format_date(d.status_as_of),
             reacts_to=_event_title(b, d.reacts_to),
             citations=b.cites(d.sources),
+            marking=b.mark(d.marking),
         )
         for d in b.briefing.decisions
     )
@@ -451,6 +470,7 @@ def _statement(b: _Builder, s: Statement) -> StatementView:
         citations=b.cites(s.sources),
         lang=lang,
         dir=direction,
+        marking=b.mark(s.marking),
     )
 
 
@@ -464,6 +484,7 @@ def _assessments(b: _Builder) -> tuple[AssessmentView, ...]:
             confidence_sentence=confidence_sentence(a.confidence),
             basis=b.maybe_rich(a.basis),
             citations=b.cites(a.sources),
+            marking=b.mark(a.marking),
         )
         for a in b.briefing.assessments
     )
@@ -507,11 +528,11 @@ def build_view(project: Project, briefing_id: str) -> BriefingView:
     events, decisions = _events(b), _decisions(b)
     statements, assessments = _statements(b), _assessments(b)
     outlook = b.maybe_rich(briefing.outlook)
-    gaps = tuple(b.rich(g, inline=True) for g in briefing.information_gaps)
-    recommendations = tuple(b.rich(r, inline=True) for r in briefing.recommendations)
+    gaps = tuple(b.rich(g.text, inline=True) for g in briefing.information_gaps)
+    recommendations = tuple(b.rich(r.text, inline=True) for r in briefing.recommendations)
     endnotes = build_endnotes(b.numbers.numbers, project.sources)
     return BriefingView(
-        id=briefing_id,
+        id=project.editions[briefing_id][0] if briefing_id in project.editions else briefing_id,
         title=briefing.title,
         marking=briefing.marking.value,
         marking_class=briefing.marking.css_class,
@@ -546,4 +567,14 @@ def build_view(project: Project, briefing_id: str) -> BriefingView:
         distribution=tuple(briefing.distribution),
         changes=changes_box(project, briefing_id),
         history=history_rows(project, briefing_id),
+        information_gap_markings=tuple(b.mark(g.marking) for g in briefing.information_gaps),
+        recommendation_markings=tuple(b.mark(r.marking) for r in briefing.recommendations),
+        edition=_edition_label(project, briefing_id),
+        portion_marks=uses_portion_markings(briefing) or briefing_id in project.editions,
     )
+
+
+def _edition_label(project: Project, briefing_id: str) -> str | None:
+    """The label of the edition ``briefing_id`` is, or None for a full note."""
+    found = project.editions.get(briefing_id)
+    return found[1].value if found else None

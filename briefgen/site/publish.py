@@ -38,7 +38,7 @@ from briefgen.model import Project, Tlp
 from briefgen.model.references import scoped_to
 from briefgen.render import BriefingView, TemplateError, make_environment
 from briefgen.render.layouts import READER, with_layout
-from briefgen.site.ceiling import CeilingResult, Withheld, apply_ceiling
+from briefgen.site.ceiling import CeilingResult, PublishedEdition, Withheld, apply_ceiling
 from briefgen.site.pages import build_pages
 from briefgen.site.versions import PastVersion, past_versions
 
@@ -80,6 +80,11 @@ class SiteBuild:
     def withheld(self) -> tuple[Withheld, ...]:
         """The briefings left out, each with its marking and the ceiling."""
         return self.released.withheld
+
+    @property
+    def as_editions(self) -> tuple[PublishedEdition, ...]:
+        """The briefings above the ceiling published as a releasable edition."""
+        return self.released.as_editions
 
 
 def edition_paths(briefing_id: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ quote outcomes), so nothing is parsed or verified a second time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from briefgen.diagnostics import Location, Report, quoted
 from briefgen.load import ProjectFiles, load_project_files
 from briefgen.model import Actor, Briefing, Project, ProjectSettings, Source
-from briefgen.model.common import MAX_ID_LENGTH, is_valid_id
+from briefgen.model.common import MAX_ID_LENGTH, Tlp, is_valid_id
 from briefgen.model.facts import FACT_LISTS
 from briefgen.model.placeholders import PLACEHOLDERS as NEW_PLACEHOLDERS
 from briefgen.model.placeholders import is_placeholder
@@ -28,6 +28,7 @@ from briefgen.validate import (
     briefing_refs,
     briefing_sources,
     markdown_rules,
+    portion_rules,
 )
 from briefgen.validate.context import (
     BriefingContext,
@@ -47,6 +48,7 @@ def check_placeholders(ctx: BriefingContext, report: Report) -> None:
         items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
         for index, text in items:
             path: tuple[str | int, ...] = (key,) if index is None else (key, index)
+            text = getattr(text, "text", text)  # an item of a list may be a marked Portion
             if not ctx.valid(*path) or not isinstance(text, str) or not is_placeholder(text):
                 continue
             report.error(
@@ -99,7 +101,28 @@ BRIEFING_CHECKS = (
     briefing_sources.check_single_origin,
     briefing_sources.check_standing,
     markdown_rules.check_markdown_nesting,
+    portion_rules.check_portion_markings,
+    portion_rules.check_paragraph_marks,
 )
+
+
+def check_editions(ctx: BriefingContext, report: Report) -> None:
+    """Each edition the briefing releases is checked again as a briefing (issue 14)."""
+    portion_rules.check_editions(ctx, report, BRIEFING_CHECKS)
+
+
+def validate_edition(validated: Validated, ids: Iterable[str], label: Tlp) -> Report:
+    """The problems of the ``label`` edition of each briefing ``ids`` names (``build
+    --edition``), found as for an edition a briefing lists (each named 'in edition ...')."""
+    wanted = set(ids)
+    found = Report()
+    for ctx in validated.parsed.contexts:
+        if ctx.briefing_id in wanted and label not in ctx.briefing.editions:
+            found.extend(
+                portion_rules.edition_report(ctx, label, BRIEFING_CHECKS, validated.report)
+            )
+    return found
+
 
 # Top-level briefing keys whose values may cite sources, directly or inline as [@id].
 CITING_KEYS = frozenset(
@@ -264,6 +287,7 @@ def _cross_check(
     for ctx in contexts:
         for check in BRIEFING_CHECKS:
             check(ctx, report)
+        check_editions(ctx, report)
     outcomes = verify.verify_all(root, registry, contexts, report, extracted)
     complete = all(not _lost_citations(c) for c in contexts)
     complete = complete and not files.unreadable and len(contexts) == len(files.briefings)

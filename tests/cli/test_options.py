@@ -86,7 +86,12 @@ def seams(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[Any, ...], d
         calls.append(("build_site", (project,), kwargs))
         released = SimpleNamespace(project=project)
         return SimpleNamespace(
-            files={}, released=released, withheld=(), pdfs_rendered=(), pdfs_reused=()
+            files={},
+            released=released,
+            withheld=(),
+            as_editions=(),
+            pdfs_rendered=(),
+            pdfs_reused=(),
         )
 
     def write_site(files: dict[str, bytes], target: Path, **kwargs: Any) -> None:

@@ -102,7 +102,11 @@ def check_one_definition(root: Path) -> None:
     for ceiling in (Tlp.RED, project.settings.publish_ceiling):
         released = apply_ceiling(project, ceiling).project
         kept = (set(released.actors), set(released.sources))
-        assert kept == _ids_keyed(project, released.briefings), ceiling
+        # A briefing published as its releasable edition is keyed as that edition (issue 14).
+        keyed_in = released if released.editions else project
+        assert kept == _ids_keyed(keyed_in, released.briefings), ceiling
+        if released.editions:
+            continue  # an edition cites less than its note's file: compared in tests/editions
         in_release = [c for c in contexts if c.briefing_id in released.briefings]
         assert cited_sources(in_release) == kept[1], ceiling
     # And the warning itself: with every briefing released, it names exactly the rest.

@@ -136,8 +136,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                         "locator": "paragraph 4",
                         "excerpt": "the halt remains",
                         "via": "radio-2023-02-03",
+                        "marking": "TLP:CLEAR",
                     }
                 ],
+                "marking": "TLP:CLEAR",
             }
         ],
         "background": "Background.",
@@ -151,6 +153,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                 "location": "Jenin",
                 "actors": ["israel-defense-forces"],
                 "sources": ["report-2023-02-04"],
+                "marking": "TLP:CLEAR",
             }
         ],
         "decisions": [
@@ -163,6 +166,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                 "status_as_of": "2023-02-04",
                 "reacts_to": "raid",
                 "sources": ["report-2023-02-04"],
+                "marking": "TLP:CLEAR",
             }
         ],
         "statements": [
@@ -179,6 +183,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                 "quote_language": "ar",
                 "reacts_to": "raid",
                 "sources": ["report-2023-02-04"],
+                "marking": "TLP:CLEAR",
             }
         ],
         "assessments": [
@@ -188,11 +193,16 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                 "confidence": "moderate",
                 "basis": "Reaffirmed a week later.",
                 "sources": ["report-2023-02-04"],
+                "marking": "TLP:CLEAR",
             }
         ],
         "outlook": "Outlook.",
         "information_gaps": ["Whether it is applied."],
-        "recommendations": ["Watch the next meeting."],
+        "recommendations": [
+            "Watch the next meeting.",
+            {"text": "Keep channels open.", "marking": "TLP:CLEAR"},
+        ],
+        "editions": ["TLP:CLEAR"],
     },
 }
 
