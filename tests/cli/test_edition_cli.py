@@ -50,7 +50,7 @@ def test_build_edition_that_cannot_stand_is_a_located_error(tmp_path: Path) -> N
     done = run_cli("build", str(root), "--edition", "TLP:CLEAR")
     assert done.returncode == 1
     assert (
-        "content/briefings/halt.yaml:45:16: error: in edition TLP:CLEAR: this decision reacts "
+        "content/briefings/halt.yaml:49:16: error: in edition TLP:CLEAR: this decision reacts "
         "to 'raid', an event the edition leaves out" in done.stdout
     )
     assert not (root / "output").exists()

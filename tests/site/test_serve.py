@@ -49,6 +49,16 @@ def wait_for(condition: Callable[[], bool], what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _interruptible() -> None:
+    """Ctrl+C stops the server even when the tests run in a background job.
+
+    A shell starts background jobs with SIGINT ignored, and Python then installs no
+    KeyboardInterrupt handler: the server would ignore the SIGINT the fixture sends to stop it
+    and be killed after the timeout, 30 s later.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A running `briefgen serve` on a copy of the fixture: (base URL, project folder)."""
@@ -61,6 +71,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
+        preexec_fn=_interruptible,
     )
     base = f"http://127.0.0.1:{port}/"
 
