@@ -38,6 +38,7 @@ from briefgen.editions.outputs import (
 from briefgen.editions.plan import Outcome, briefing_keys, render_all
 from briefgen.editions.shards import Shard
 from briefgen.errors import BuildError, UsageError
+from briefgen.history.approvals import unapproved
 from briefgen.model import Project
 from briefgen.model.common import Tlp
 from briefgen.model.editions import edition_key, with_edition
@@ -206,6 +207,21 @@ def _edition_failed(
     return not result.valid
 
 
+def _editions_unapproved(
+    project: Project, ids: list[str], options: BuildOptions, result: BuildResult
+) -> bool:
+    """With ``require_approval: true``, a releasable edition is a release like publishing: the
+    note it is cut from needs a valid approval. True, and not valid, when one is missing."""
+    if not project.settings.require_approval:
+        return False
+    releasing = [i for i in ids if options.edition or project.briefings[i].editions]
+    found = Report()
+    unapproved(project, releasing, found)
+    result.report.extend(found)
+    result.valid = not found.failed(options.strict)
+    return not result.valid
+
+
 def build(
     root: Path,
     options: BuildOptions,
@@ -241,6 +257,8 @@ def build_validated(
     base = options.out_dir or root
     ids = select_briefings(project, options.only, options.shard)
     if options.edition is not None and _edition_failed(validated, ids, options, result):
+        return result
+    if _editions_unapproved(project, ids, options, result):
         return result
     project, units = build_units(project, ids, options.edition)
     todo, keys = _plan(project, units, options, out_dir, result, base)

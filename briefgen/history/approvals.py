@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError
 
-from briefgen.diagnostics import Location, Report
+from briefgen.diagnostics import Diagnostic, Location, Report, Severity
 from briefgen.load.approvals_edit import APPROVALS_FILE
 from briefgen.load.yaml_reader import read_yaml_file
+from briefgen.model import Project
 from briefgen.model.briefings import Briefing
 from briefgen.model.common import Slug, StrictModel, Text
 from briefgen.model.facts import FACT_LISTS
@@ -130,3 +132,26 @@ def read_approvals(root: Path, report: Report) -> dict[str, list[Approval]]:
             where: Location = loaded.locate(tuple(error["loc"]))
             report.error(where, f"{APPROVALS_FILE}: {error['msg']}")
         return {}
+
+
+SETTING = "require_approval"
+
+
+def unapproved(project: Project, briefing_ids: Iterable[str], report: Report) -> None:
+    """One error in ``report`` for each of ``briefing_ids`` without a valid approval."""
+    approvals = read_approvals(project.root, report)
+    for briefing_id in briefing_ids:
+        result = verdict(project.briefings[briefing_id], approvals.get(briefing_id, []))
+        if result.problem is None:
+            continue
+        report.items.append(
+            Diagnostic(
+                Location(f"content/briefings/{briefing_id}.yaml", 1, 1),
+                Severity.ERROR,
+                f"'{briefing_id}' {result.problem}, and publish requires an approval "
+                f"('{SETTING}: true' in briefgen.yaml)",
+                f"have a reviewer who is not an author run 'briefgen approve {briefing_id} "
+                "--by NAME', and commit content/approvals.yaml",
+                code="approval-required",
+            )
+        )

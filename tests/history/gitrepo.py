@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -15,8 +16,16 @@ DAY = 86_400
 
 
 def new_project(init_template: Path, target: Path) -> Path:
-    """A copy of the ``briefgen init`` project in ``target``, made a git repository."""
+    """A copy of the ``briefgen init`` project in ``target``, made a git repository.
+
+    The example is made a plain TLP:CLEAR note (no portion markings, no edition), as these
+    tests re-mark and publish the whole note; editions have their own tests (tests/editions).
+    """
     shutil.copytree(init_template, target)
+    example = target / EXAMPLE
+    text = example.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^\s+marking: TLP:\w+.*\n|^editions: .*\n", "", text)
+    example.write_text(text.replace("marking: TLP:GREEN\n", "marking: TLP:CLEAR\n", 1), "utf-8")
     porcelain.init(str(target))
     return target
 

@@ -82,3 +82,30 @@ def test_bad_approvals_file_is_located(project: Path) -> None:
     code, err = _publish(project)
     assert code == 1
     assert "content/approvals.yaml:3:" in err
+
+
+def test_a_note_released_as_its_edition_needs_approval(project: Path) -> None:
+    # init's example is TLP:GREEN with a TLP:CLEAR edition, over a TLP:CLEAR ceiling: the site
+    # would release the edition, so the note it is cut from needs an approval.
+    text = (project / "content/briefings/example.yaml").read_text(encoding="utf-8")
+    assert "marking: TLP:GREEN\n" in text and "editions: [TLP:CLEAR]" in text
+    code, err = _publish(project)
+    assert code == 1 and "'example' has no approval" in err
+
+
+def test_build_refuses_an_unapproved_edition_and_writes_nothing(project: Path) -> None:
+    for args in ((), ("--edition", "TLP:CLEAR")):
+        result = run_cli("build", str(project), "--format", "md", *args)
+        assert result.returncode == 1, result.stderr
+        assert "'example' has no approval" in result.stdout + result.stderr
+        assert not (project / "output").exists()
+    run_cli("approve", "example", str(project), "--by", "Rita Reviewer")
+    result = run_cli("build", str(project), "--format", "md")
+    assert result.returncode == 0, result.stderr
+    assert (project / "output/example/edition-tlp-clear/briefing.md").is_file()
+
+
+def test_build_of_a_note_without_editions_needs_no_approval(project: Path) -> None:
+    edit(project, "editions: [TLP:CLEAR]\n", "")
+    result = run_cli("build", str(project), "--format", "md")
+    assert result.returncode == 0, result.stderr

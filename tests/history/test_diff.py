@@ -55,7 +55,7 @@ def test_status_marking_confidence_section(example: Briefing) -> None:
     )
     kinds = [(c.kind, c.where, c.old, c.new) for c in changes]
     assert kinds == [
-        ("marking", ("briefing", ""), "TLP:CLEAR", "TLP:AMBER"),
+        ("marking", ("briefing", ""), example.marking.value, "TLP:AMBER"),
         ("status", ("decisions", "closure"), "in-effect", "suspended"),
         ("confidence", ("assessments", "1"), "low", "moderate"),
         ("section", ("outlook", ""), example.outlook, "Talks are off."),
