@@ -88,7 +88,8 @@ def test_template_cannot_make_pdf_read_outside_files(tmp_path: Path) -> None:
     (project / "templates").mkdir()
     (project / "templates" / "briefing.html").write_text(
         '{% extends "builtin/briefing.html" %}{% block head %}'
-        '<link rel="attachment" href="../../../../../../etc/passwd">{% endblock %}',
+        # Enough '../' to reach / from any temporary folder (a test worker's is deeper).
+        '<link rel="attachment" href="' + "../" * 40 + 'etc/passwd">{% endblock %}',
         encoding="utf-8",
     )
     result = run_cli("build", str(project), "--format", "pdf", "--out", str(out))
