@@ -31,7 +31,7 @@ SINGULAR = {
     "statements": "statement",
     "assessments": "assessment",
 }
-SECTIONS = ("summary", "background", "outlook")
+SECTIONS = ("bottom_line", "summary", "background", "outlook")
 SECTION_LISTS = ("information_gaps", "recommendations")
 # Briefing fields compared on their own (the rest are fact lists, sections or left out).
 TOP_FIELDS = ("title", "marking", "purpose", "cutoff", "authors")
@@ -167,8 +167,9 @@ def _sections(old: Briefing, new: Briefing) -> Iterator[Change]:
     for name in SECTION_LISTS:
         before, after = getattr(old, name), getattr(new, name)
         for index in range(max(len(before), len(after))):
-            a = before[index] if index < len(before) else None
-            b = after[index] if index < len(after) else None
+            # Items are Portion models (text and an optional marking): their words are compared.
+            a = before[index].text if index < len(before) else None
+            b = after[index].text if index < len(after) else None
             change = _section_change(name, str(index + 1), a, b)
             if change:
                 yield change

@@ -8,6 +8,7 @@ from briefgen.history.diff import SINGULAR, Change, WordOp
 from briefgen.history.states import State
 
 _SECTION_NAMES = {
+    "bottom_line": "bottom line",
     "summary": "summary",
     "background": "background",
     "outlook": "outlook",

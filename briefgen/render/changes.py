@@ -18,6 +18,7 @@ from briefgen.model.dates import EdtfDate, format_date
 from briefgen.render.words import STATUS_LABELS
 
 _SECTIONS = {
+    "bottom_line": "Bottom line",
     "summary": "Summary",
     "background": "Background",
     "outlook": "Outlook",

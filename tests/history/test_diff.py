@@ -79,3 +79,16 @@ def test_word_diff() -> None:
         ("=", "c d"),
         ("+", "e"),
     ]
+
+
+def test_information_gap_and_bottom_line_reworded(example: Briefing) -> None:
+    # Gap items are {text, marking} portions since issue 14; the bottom line is a section.
+    changes = _changed(
+        example,
+        information_gaps__0__text="How much cargo has gone to other ports.",
+        bottom_line="The berths stay shut.",
+    )
+    assert [(c.kind, c.where, c.new) for c in changes] == [
+        ("section", ("bottom_line", ""), "The berths stay shut."),
+        ("section", ("information_gaps", "1"), "How much cargo has gone to other ports."),
+    ]
