@@ -20,18 +20,13 @@ from pydantic import BaseModel
 from briefgen.model.briefings import Briefing
 from briefgen.model.common import INLINE_CITATION
 from briefgen.model.dates import EdtfDate
-from briefgen.model.facts import FACT_LISTS
+from briefgen.model.facts import FACT_LISTS, LIST_LABELS, NARRATIVE_FIELDS
 
 # Fact lists whose items have an ``id``; the others are matched by position.
 ID_LISTS = frozenset({"events", "decisions", "statements"})
-SINGULAR = {
-    "key_points": "key point",
-    "events": "event",
-    "decisions": "decision",
-    "statements": "statement",
-    "assessments": "assessment",
-}
-SECTIONS = ("bottom_line", "summary", "background", "outlook")
+# The fact lists' item names ('event', …); sections are named by report and render.
+SINGULAR = {name: LIST_LABELS[name] for name in FACT_LISTS}
+SECTIONS = NARRATIVE_FIELDS
 SECTION_LISTS = ("information_gaps", "recommendations")
 # Briefing fields compared on their own (the rest are fact lists, sections or left out).
 TOP_FIELDS = ("title", "marking", "purpose", "cutoff", "authors")

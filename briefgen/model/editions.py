@@ -23,19 +23,10 @@ from pydantic import BaseModel
 from briefgen.model import Project
 from briefgen.model.briefings import Briefing
 from briefgen.model.common import Citation, Tlp
+from briefgen.model.facts import FACT_LISTS, LIST_LABELS, NARRATIVE_FIELDS
 
-NARRATIVE_FIELDS = ("bottom_line", "summary", "background", "outlook")
-ITEM_LISTS = ("key_points", "events", "decisions", "statements", "assessments")
+ITEM_LISTS = FACT_LISTS
 PORTION_LISTS = (*ITEM_LISTS, "information_gaps", "recommendations")
-_LABELS = {
-    "key_points": "key point",
-    "events": "event",
-    "decisions": "decision",
-    "statements": "statement",
-    "assessments": "assessment",
-    "information_gaps": "information gap",
-    "recommendations": "recommendation",
-}
 # A paragraph's portion mark: '(TLP:AMBER) ' at its very start. Anything in parentheses
 # starting with 'TLP' is taken as meant for a mark, so a misspelt label is reported, not printed.
 PARAGRAPH_MARK = re.compile(r"\A\((TLP[^)\n]{0,30})\)[ \t]*")
@@ -162,9 +153,9 @@ def _problems(
                 what = "its only source" if len(cited) == 1 else "every source it cites"
                 yield EditionProblem(
                     (name, index, "sources"),
-                    f"{prefix}this {_LABELS[name]} loses {what} ({lost}), marked above "
+                    f"{prefix}this {LIST_LABELS[name]} loses {what} ({lost}), marked above "
                     f"{label.value}",
-                    f"mark a citation {label.value} or lower, or this {_LABELS[name]} higher",
+                    f"mark a citation {label.value} or lower, or this {LIST_LABELS[name]} higher",
                 )
     events = {e.id for e in cut["events"]}
     for name in ("decisions", "statements"):
@@ -172,10 +163,10 @@ def _problems(
             if item.reacts_to and item.reacts_to not in events:
                 yield EditionProblem(
                     (name, index, "reacts_to"),
-                    f"{prefix}this {_LABELS[name]} reacts to "
+                    f"{prefix}this {LIST_LABELS[name]} reacts to "
                     f"'{item.reacts_to}', an event the edition leaves out (marked above "
                     f"{label.value})",
-                    f"mark the event {label.value} or lower, or this {_LABELS[name]} higher",
+                    f"mark the event {label.value} or lower, or this {LIST_LABELS[name]} higher",
                 )
     if _cut_text(briefing.summary, briefing, label) is None:
         yield EditionProblem(

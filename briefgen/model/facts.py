@@ -14,13 +14,18 @@ from briefgen.model.common import Citation
 from briefgen.model.dates import EdtfDate
 
 FACT_LISTS = ("key_points", "events", "decisions", "statements", "assessments")
-_LABELS = {
+# What one item of each list is called in messages and in the reader's words.
+LIST_LABELS = {
     "key_points": "key point",
     "events": "event",
     "decisions": "decision",
     "statements": "statement",
     "assessments": "assessment",
+    "information_gaps": "information gap",
+    "recommendations": "recommendation",
 }
+# The briefing's Markdown sections, each a run of paragraphs.
+NARRATIVE_FIELDS = ("bottom_line", "summary", "background", "outlook")
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ def iter_facts(briefing: Briefing) -> Iterator[Fact]:
         for index, item in enumerate(getattr(briefing, list_name)):
             yield Fact(
                 path=(list_name, index),
-                label=_LABELS[list_name],
+                label=LIST_LABELS[list_name],
                 citations=list(item.sources),
                 date=getattr(item, "date", None),
             )
@@ -47,7 +52,7 @@ def iter_facts(briefing: Briefing) -> Iterator[Fact]:
 
 def iter_markdown(briefing: Briefing) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(path, text) of every Markdown field, for inline ``[@id]`` citations."""
-    for name in ("bottom_line", "summary", "background", "outlook"):
+    for name in NARRATIVE_FIELDS:
         value = getattr(briefing, name)
         if value:
             yield (name,), value

@@ -14,24 +14,15 @@ from briefgen.diagnostics import Report
 from briefgen.model.common import Tlp
 from briefgen.model.editions import (
     ITEM_LISTS,
-    NARRATIVE_FIELDS,
     PORTION_LISTS,
     cut_briefing,
     paragraph_label,
     paragraphs,
 )
+from briefgen.model.facts import LIST_LABELS, NARRATIVE_FIELDS
 from briefgen.validate.context import BriefingContext
 
 Check = Callable[[BriefingContext, Report], None]
-_WHAT = {
-    "key_points": "key point",
-    "events": "event",
-    "decisions": "decision",
-    "statements": "statement",
-    "assessments": "assessment",
-    "information_gaps": "information gap",
-    "recommendations": "recommendation",
-}
 _HINT = "lower this portion's marking, or raise the briefing's 'marking'"
 
 
@@ -52,7 +43,7 @@ def check_portion_markings(ctx: BriefingContext, report: Report) -> None:
         for i, item in enumerate(getattr(ctx.briefing, name)):
             if _over(ctx, item.marking) and ctx.valid(name, i, "marking"):
                 report.error(
-                    ctx.at(name, i, "marking"), _above(_WHAT[name], item.marking, ctx), _HINT
+                    ctx.at(name, i, "marking"), _above(LIST_LABELS[name], item.marking, ctx), _HINT
                 )
             if name not in ITEM_LISTS:
                 continue
