@@ -20,12 +20,15 @@ build wrote is reused there, never rendered again.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.diagnostics import Report
 from briefgen.editions import FILE_NAMES, FORMATS, render_briefing
+from briefgen.editions.fingerprint import input_fingerprint
+from briefgen.editions.memo import Memo, read_memo, stamp_files, stamps_hold, write_memo
 from briefgen.editions.outputs import (
     KEY_FILE,
     OUTPUT_DIR,
@@ -38,6 +41,7 @@ from briefgen.editions.outputs import (
 from briefgen.editions.plan import Outcome, briefing_keys, render_all
 from briefgen.editions.shards import Shard
 from briefgen.errors import BuildError, UsageError
+from briefgen.history import with_history
 from briefgen.history.approvals import unapproved
 from briefgen.model import Project
 from briefgen.model.common import Tlp
@@ -45,6 +49,9 @@ from briefgen.model.editions import edition_key, with_edition
 from briefgen.model.project import Layout
 from briefgen.render.layouts import with_layout
 from briefgen.validate import Validated, validate_edition, validate_project
+
+# The record of the last successful build in its output folder (briefgen.editions.memo).
+MEMO_FILE = ".briefgen-build"
 
 # Importable from here as before (benchmarks/build_bench.py renders one briefing).
 __all__ = [
@@ -93,6 +100,8 @@ class BuildResult:
     failures: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # up to date: not rendered
     rendered: list[str] = field(default_factory=list)  # rendered and written by this build
+    keys: dict[str, str] = field(default_factory=dict)  # the key of each briefing built
+    history_note: str | None = None  # why there is no version history (build(history=True))
 
     @property
     def ok(self) -> bool:
@@ -227,9 +236,65 @@ def build(
     options: BuildOptions,
     on_progress: Callable[[str], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    *,
+    history: bool = False,
 ) -> BuildResult:
-    """Validate the project at ``root``, then build it (see :func:`build_validated`)."""
-    return build_validated(validate_project(root), options, on_progress, on_start)
+    """Validate the project at ``root``, then build it (see :func:`build_validated`).
+
+    ``history``: read the briefings' issued versions from git (the CLI does; its note, when
+    there is none, is ``history_note``). A build whose inputs are all as at the last
+    successful one, with its outputs still as written, is recalled, not run
+    (:mod:`briefgen.editions.memo`); ``force`` runs it in full.
+    """
+    out_dir = options.out_dir or root / OUTPUT_DIR
+    fingerprint = input_fingerprint(root, [out_dir], _memo_options(options, history))
+    recalled = None if options.force else _recall(root, options, fingerprint)
+    if recalled is not None:
+        return recalled
+    validated, note = validate_project(root), None
+    if history and validated.project is not None:
+        project, note = with_history(validated.project)
+        validated = replace(validated, project=project)
+    result = build_validated(validated, options, on_progress, on_start)
+    result.history_note = note
+    if result.ok and fingerprint is not None:
+        _remember(out_dir, options, fingerprint, result)
+    return result
+
+
+def _remember(out_dir: Path, options: BuildOptions, fingerprint: str, result: BuildResult) -> None:
+    """Keep the record of a successful build, stamped with the outputs it names."""
+    names = [*(FILE_NAMES[f] for f in options.formats), KEY_FILE]
+    stamps = stamp_files(out_dir, [f"{unit}/{name}" for unit in result.keys for name in names])
+    if stamps:
+        memo = Memo(fingerprint, result.report, result.history_note, result.keys, {}, stamps)
+        write_memo(out_dir, options.out_dir or out_dir.parent, MEMO_FILE, memo)
+
+
+def _memo_options(options: BuildOptions, history: bool) -> dict[str, object]:
+    """The options a build's outcome depends on (not --jobs, --force, --quiet)."""
+    chosen = dataclasses.asdict(options)
+    for name in ("jobs", "force"):
+        chosen.pop(name)
+    return {"command": "build", "history": history, **chosen}
+
+
+def _recall(root: Path, options: BuildOptions, fingerprint: str | None) -> BuildResult | None:
+    """The last build's result when its inputs were these and its outputs are still as written."""
+    out_dir = options.out_dir or root / OUTPUT_DIR
+    base = options.out_dir or root
+    memo = read_memo(out_dir, base, MEMO_FILE, fingerprint)
+    if memo is None or not stamps_hold(out_dir, memo):
+        return None
+    names = [FILE_NAMES[f] for f in options.formats]
+    for unit, key in memo.outputs.items():
+        if not up_to_date(out_dir / unit, key, names, base, exact=True):
+            return None
+    for unit in memo.outputs:  # what an interrupted build left, as a full build does
+        remove_stale_temporaries(out_dir / unit, base)
+    result = BuildResult(memo.report, valid=True, skipped=sorted(memo.outputs))
+    result.history_note, result.keys = memo.history_note, memo.outputs
+    return result
 
 
 def build_validated(
@@ -262,6 +327,7 @@ def build_validated(
         return result
     project, units = build_units(project, ids, options.edition)
     todo, keys = _plan(project, units, options, out_dir, result, base)
+    result.keys = keys
     if on_start:
         on_start(len(todo))
     with OutputBatch() as batch:

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen.cli.common import (
-    add_history,
     complete_briefing_ids,
     notes_summary,
     print_diagnostics,
     resolve_project,
+    say_history_note,
     summary_line,
 )
 from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
@@ -244,8 +244,8 @@ def build(
     render, 2 usage or no project found, 3 internal error.
     """
     # Imported here so that other commands (validate) never load the renderers.
-    from briefgen.build import BuildOptions, build_validated
-    from briefgen.validate import validate_project
+    from briefgen.build import BuildOptions
+    from briefgen.build import build as build_project
 
     chosen = parse_formats(formats)
     workers = parse_jobs(jobs)
@@ -256,13 +256,13 @@ def build(
         chosen, tuple(only), out_dir, strict, workers, force, part, layout, label
     )
     started = time.perf_counter()
-    validated = add_history(validate_project(root), "build", quiet=quiet)
     bar = ProgressBar("building", quiet=quiet)
     try:
         # An --only id that is not a briefing is an UnknownBriefingError, a usage error (exit 2).
-        result = build_validated(validated, options, bar.advance, bar.start)
+        result = build_project(root, options, bar.advance, bar.start, history=True)
     finally:
         bar.close()
+    say_history_note(result.history_note, "build", quiet=quiet)
     print_diagnostics(result.report, "text", strict=strict, verbose=verbose)
     if not result.valid:
         click.echo(

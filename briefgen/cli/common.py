@@ -150,17 +150,17 @@ def _counted(number: int, singular: str, plural: str) -> str:
     return f"{number} {singular if number == 1 else plural}"
 
 
-def add_history(validated: Validated, command: str, *, quiet: bool) -> Validated:
-    """The validated project with its issued versions read from git (issue 15).
-
-    When there is no history to read (no .git, a shallow clone, a .git that points outside the
-    project), says so once, on one line, and goes on without it.
-    """
+def read_history(validated: Validated) -> tuple[Validated, str | None]:
+    """The validated project with its issued versions, and why there are none (if so)."""
     from briefgen.history import with_history
 
     if validated.project is None:
-        return validated
+        return validated, None
     project, note = with_history(validated.project)
+    return replace(validated, project=project), note
+
+
+def say_history_note(note: str | None, command: str, *, quiet: bool) -> None:
+    """Why there is no version history, on one line (nothing when there is one)."""
     if note and not quiet:
         click.echo(f"briefgen {command}: no version history: {note}", err=True)
-    return replace(validated, project=project)

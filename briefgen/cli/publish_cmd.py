@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from briefgen.cli.build_cmd import JOBS_OPTION, parse_jobs
 from briefgen.cli.common import (
-    add_history,
     notes_summary,
     print_diagnostics,
+    read_history,
     resolve_project,
+    say_history_note,
     summary_line,
 )
 from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
 from briefgen.cli.progress import ProgressBar, shown_path
 
 if TYPE_CHECKING:
+    from briefgen.editions.memo import Memo
     from briefgen.model import Project
     from briefgen.site.publish import SiteBuild
 
@@ -86,11 +88,18 @@ def publish(
     """
     from briefgen.site.approval_gate import unapproved_in_release
     from briefgen.site.quote_gate import unverified_in_release
+    from briefgen.site.recall import publish_fingerprint, recall_publish, remember_publish
     from briefgen.validate import validate_project
 
     workers = parse_jobs(jobs)
     root = resolve_project(path)
-    validated = add_history(validate_project(root), "publish", quiet=quiet)
+    target = out if out is not None else root / DEFAULT_OUT
+    fingerprint = publish_fingerprint(root, target, {"no_pdf": no_pdf, "strict": strict})
+    memo = recall_publish(root, target, fingerprint)
+    if memo is not None:
+        return _say_recalled(memo, root, target, strict=strict, quiet=quiet, verbose=verbose)
+    validated, note = read_history(validate_project(root))
+    say_history_note(note, "publish", quiet=quiet)
     project, report = validated
     if project is not None and not strict:
         # Unverified quotes are notes for a draft but errors for the site (docs/site.md);
@@ -103,19 +112,16 @@ def publish(
         summary = summary_line(report, strict=strict, notes=True, verbose=verbose)
         click.echo(f"briefgen publish: {summary}; nothing written", err=True)
         return EXIT_CONTENT
-    target = out if out is not None else root / DEFAULT_OUT
     # Notes do not stop a publish, but the summary counts them (unverified quotes are never
     # passed silently; the pages mark them too).
     notes = notes_summary(report, strict=strict, verbose=verbose)
-    return _build_and_write(
-        project,
-        target,
-        pdf=not no_pdf,
-        quiet=quiet,
-        notes=notes,
-        chosen=out is not None,
-        jobs=workers,
+    site = _build_and_write(
+        project, target, pdf=not no_pdf, quiet=quiet, chosen=out is not None, jobs=workers
     )
+    facts = _facts(site, target, pdf=not no_pdf)
+    _say_published(facts, quiet=quiet, notes=notes)
+    remember_publish(root, target, fingerprint, report, note, site.files, facts)
+    return EXIT_OK
 
 
 def _build_and_write(
@@ -124,10 +130,9 @@ def _build_and_write(
     *,
     pdf: bool,
     quiet: bool,
-    notes: str,
     chosen: bool,
     jobs: int,
-) -> int:
+) -> SiteBuild:
     from briefgen.site.publish import build_site, project_outputs, write_site
 
     # A page or edition that cannot be made (SiteBuildError), or a folder in the way
@@ -146,26 +151,60 @@ def _build_and_write(
     finally:
         bar.close()
     write_site(site.files, target, root=project.root, chosen=chosen)
-    for item in site.withheld:
-        click.echo(f"withheld {item.briefing_id}: {item.reason}", err=True)
-    for edition in site.as_editions:
-        click.echo(f"edition {edition.briefing_id}: {edition.reason}", err=True)
-    if not quiet:
-        released = site.released.project
-        click.echo(
-            f"briefgen publish: {len(released.briefings)} briefing(s) published"
-            + (f" ({len(site.as_editions)} as an edition)" if site.as_editions else "")
-            + f", {len(site.withheld)} withheld; {len(site.files)} files in {shown_path(target)}"
-            + _pdf_counts(site, pdf)
-            + (f"; {notes}" if notes else ""),
-            err=True,
-        )
+    return site
+
+
+def _facts(site: SiteBuild, target: Path, *, pdf: bool) -> dict[str, Any]:
+    """What a publish says after writing the site; kept with its record for a recall."""
+    return {
+        "withheld": [f"withheld {w.briefing_id}: {w.reason}" for w in site.withheld],
+        "editions": [f"edition {e.briefing_id}: {e.reason}" for e in site.as_editions],
+        "published": len(site.released.project.briefings),
+        "as_editions": len(site.as_editions),
+        "files": len(site.files),
+        "target": shown_path(target),
+        "pdfs": [len(site.pdfs_rendered), len(site.pdfs_reused)] if pdf else None,
+    }
+
+
+def _say_published(
+    facts: dict[str, Any], *, quiet: bool, notes: str, recalled: bool = False
+) -> None:
+    """The withheld briefings, the editions published instead and (unless quiet) the summary."""
+    for line in [*facts["withheld"], *facts["editions"]]:
+        click.echo(line, err=True)
+    if quiet:
+        return
+    as_editions, pdfs = facts["as_editions"], facts["pdfs"]
+    counts = ""
+    if pdfs is not None:
+        rendered, reused = (0, sum(pdfs)) if recalled else pdfs
+        counts = f"; {rendered} PDF{'s' * (rendered != 1)} rendered, {reused} reused"
+    unchanged = " (unchanged: nothing changed since the last publish)" if recalled else ""
+    click.echo(
+        f"briefgen publish: {facts['published']} briefing(s) published"
+        + (f" ({as_editions} as an edition)" if as_editions else "")
+        + f", {len(facts['withheld'])} withheld; {facts['files']} files in {facts['target']}"
+        + unchanged
+        + counts
+        + (f"; {notes}" if notes else ""),
+        err=True,
+    )
+
+
+def _say_recalled(
+    memo: Memo, root: Path, target: Path, *, strict: bool, quiet: bool, verbose: bool
+) -> int:
+    """A publish with nothing changed: what the last one said; the site is left as it is.
+
+    What an interrupted publish left beside it is removed, as a full publish does.
+    """
+    from briefgen.site.publish import remove_stale_sites
+
+    remove_stale_sites(target, root)
+    say_history_note(memo.history_note, "publish", quiet=quiet)
+    print_diagnostics(memo.report, "text", strict=strict, verbose=verbose)
+    notes = notes_summary(memo.report, strict=strict, verbose=verbose)
+    facts = {**memo.facts, "target": shown_path(target)}
+    _say_published(facts, quiet=quiet, notes=notes, recalled=True)
     return EXIT_OK
-
-
-def _pdf_counts(site: SiteBuild, pdf: bool) -> str:
-    """'; 3 PDFs rendered, 17 reused' (none for a draft without PDFs)."""
-    if not pdf:
-        return ""
-    rendered = len(site.pdfs_rendered)
-    return f"; {rendered} PDF{'s' * (rendered != 1)} rendered, {len(site.pdfs_reused)} reused"

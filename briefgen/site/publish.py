@@ -300,6 +300,20 @@ def write_site(
         os.close(parent_fd)
 
 
+def remove_stale_sites(out: Path, root: Path) -> None:
+    """Delete what an interrupted publish left beside the site folder ``out`` (see
+    :func:`write_site`), without writing the site: a publish with nothing to do."""
+    base, out = _site_folder(out, root)
+    try:
+        parent_fd = open_folder(base, out.parent.relative_to(base).parts)
+    except OSError:
+        return
+    try:
+        _remove_stale(parent_fd, out.name)
+    finally:
+        os.close(parent_fd)
+
+
 def _stale_pattern(name: str) -> re.Pattern[str]:
     """The names of write_site's own staging and retired folders beside the site ``name``."""
     chars = re.escape(TEMP_CHARACTERS)

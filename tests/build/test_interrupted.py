@@ -27,6 +27,7 @@ import pypdf
 import pytest
 
 from briefgen.build import BuildOptions, build
+from briefgen.site.recall import MEMO_FILE as PUBLISH_MEMO
 from tests.conftest import REPO, run_cli
 
 HTML_MD = BuildOptions(formats=("html", "md"))
@@ -174,7 +175,7 @@ def test_stale_site_folders_are_removed(project: Path, tmp_path: Path) -> None:
     for name in (".site.keep", ".site.new-short", ".other.new-abcdefgh"):
         (output / name).mkdir()
     _publish(project)
-    assert sorted(p.name for p in output.iterdir()) == [
+    assert sorted(p.name for p in output.iterdir() if p.name != PUBLISH_MEMO) == [
         ".other.new-abcdefgh",
         ".site.keep",
         ".site.new-short",
@@ -209,7 +210,7 @@ def test_killed_publish_is_cleaned_up_by_the_next(project: Path, moment: str) ->
     if moment == "staged":
         assert _files(output / "site") == previous  # the previous site is whole
     _publish(project)
-    assert sorted(p.name for p in output.iterdir()) == ["site"]
+    assert sorted(p.name for p in output.iterdir()) == [PUBLISH_MEMO, "site"]
     site = _files(output / "site")
     assert set(site) == set(previous)
     assert b"Revised" in site["index.html"]

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.build import MEMO_FILE as BUILD_MEMO
 from briefgen.editions.shards import Shard, parse_shard, shard_of
+from briefgen.site.recall import MEMO_FILE as PUBLISH_MEMO
 from tests.conftest import run_cli
 from tests.site.conftest import CLEAR_IDS, FIXTURE
 
@@ -83,9 +85,16 @@ def _run(*args: str) -> str:
     return result.stderr
 
 
+# The records of the last build and publish in output/: each machine's own (see memo.py).
+RECORDS = {BUILD_MEMO, PUBLISH_MEMO}
+
+
 def _files(folder: Path) -> dict[str, bytes]:
+    """Every output file by its path, without the records of the last build and publish."""
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name not in RECORDS
     }
 
 
@@ -96,8 +105,9 @@ def test_shards_assemble_into_the_full_build_and_site(tmp_path: Path) -> None:
     for k in (1, 2, 3):  # three machines, each with its own checkout
         machine = _project(tmp_path / f"shard{k}")
         _run("build", str(machine), "--shard", f"{k}/3")
-        built = sorted(p.name for p in (machine / "output").iterdir())
-        assert built == sorted(Shard(k, 3).select(p.name for p in (full / "output").iterdir()))
+        built = sorted(p.name for p in (machine / "output").iterdir() if p.is_dir())
+        everything = (p.name for p in (full / "output").iterdir() if p.is_dir())
+        assert built == sorted(Shard(k, 3).select(everything))
         shutil.copytree(machine / "output", assembled / "output", dirs_exist_ok=True)
     # The union of the shards is the full build, byte for byte.
     assert _files(assembled / "output") == _files(full / "output")

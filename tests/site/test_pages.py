@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.site.recall import MEMO_FILE as PUBLISH_MEMO
 from tests.conftest import run_cli
 from tests.site.conftest import copy_fixture, html_pages, site_files
 
@@ -179,7 +180,7 @@ def test_a_failed_publish_leaves_the_previous_site(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "templates/site/index.html" in result.stderr and "previous site" in result.stderr
     assert index.read_bytes() == before
-    assert sorted(p.name for p in (project / "output").iterdir()) == ["site"]
+    assert sorted(p.name for p in (project / "output").iterdir()) == [PUBLISH_MEMO, "site"]
 
 
 def test_publish_never_replaces_a_folder_it_did_not_write(tmp_path: Path) -> None:
