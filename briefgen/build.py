@@ -27,8 +27,8 @@ from pathlib import Path
 
 from briefgen.diagnostics import Report
 from briefgen.editions import FILE_NAMES, FORMATS, render_briefing
-from briefgen.editions.fingerprint import input_fingerprint
-from briefgen.editions.memo import Memo, read_memo, stamp_files, stamps_hold, write_memo
+from briefgen.editions.fingerprint import Fingerprint, input_fingerprint
+from briefgen.editions.memo import Memo, read_memo, stamp_files, write_memo
 from briefgen.editions.outputs import (
     KEY_FILE,
     OUTPUT_DIR,
@@ -38,7 +38,14 @@ from briefgen.editions.outputs import (
     target_problem,
     up_to_date,
 )
-from briefgen.editions.plan import Outcome, briefing_keys, render_all
+from briefgen.editions.plan import Outcome, keyed_briefings, render_all
+from briefgen.editions.recall import (
+    KeptPart,
+    build_facts,
+    kept_part,
+    outputs_hold,
+    recorded_sources,
+)
 from briefgen.editions.shards import Shard
 from briefgen.errors import BuildError, UsageError
 from briefgen.history import with_history
@@ -101,6 +108,8 @@ class BuildResult:
     skipped: list[str] = field(default_factory=list)  # up to date: not rendered
     rendered: list[str] = field(default_factory=list)  # rendered and written by this build
     keys: dict[str, str] = field(default_factory=dict)  # the key of each briefing built
+    # The sources each refers to (its key covers them): kept for a later partial build.
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     history_note: str | None = None  # why there is no version history (build(history=True))
 
     @property
@@ -154,7 +163,9 @@ def _plan(
     The stale temporary files of an interrupted build are removed from the folder of each
     selected briefing first, rendered again or not.
     """
-    keys = briefing_keys(project, ids)
+    keyed = keyed_briefings(project, ids)
+    keys = {unit: k.key for unit, k in keyed.items()}
+    result.keys, result.sources = keys, {unit: k.sources for unit, k in keyed.items()}
     names = [FILE_NAMES[f] for f in options.formats]
     for briefing_id in ids:
         remove_stale_temporaries(out_dir / briefing_id, base)
@@ -242,33 +253,34 @@ def build(
     """Validate the project at ``root``, then build it (see :func:`build_validated`).
 
     ``history``: read the briefings' issued versions from git (the CLI does; its note, when
-    there is none, is ``history_note``). A build whose inputs are all as at the last
-    successful one, with its outputs still as written, is recalled, not run
-    (:mod:`briefgen.editions.memo`); ``force`` runs it in full.
+    there is none, is ``history_note``). What the last successful build found and made is
+    taken over while it holds (:mod:`briefgen.editions.recall`): all of it when nothing
+    changed, that of the unchanged briefings when only briefing files changed. ``force``
+    runs in full.
     """
-    out_dir = options.out_dir or root / OUTPUT_DIR
+    out_dir, base = options.out_dir or root / OUTPUT_DIR, options.out_dir or root
     fingerprint = input_fingerprint(root, [out_dir], _memo_options(options, history))
-    recalled = None if options.force else _recall(root, options, fingerprint)
-    if recalled is not None:
-        return recalled
-    validated, note = validate_project(root), None
+    memo = _usable_memo(out_dir, base, options, fingerprint)
+    if memo is not None and fingerprint is not None and memo.fingerprint == fingerprint.whole:
+        return _recalled(memo)
+    kept = kept_part(memo, fingerprint) if memo and fingerprint and not options.only else None
+    validated = validate_project(
+        root,
+        only=kept.changed if kept else None,
+        cited_elsewhere=kept.sources if kept else (),
+    )
+    validated.report.items.extend(kept.diagnostics if kept else ())
+    note = None
     if history and validated.project is not None:
         project, note = with_history(validated.project)
         validated = replace(validated, project=project)
     result = build_validated(validated, options, on_progress, on_start)
     result.history_note = note
+    if kept is not None:
+        _take_over(result, kept)
     if result.ok and fingerprint is not None:
-        _remember(out_dir, options, fingerprint, result)
+        _remember(out_dir, base, options, fingerprint, result)
     return result
-
-
-def _remember(out_dir: Path, options: BuildOptions, fingerprint: str, result: BuildResult) -> None:
-    """Keep the record of a successful build, stamped with the outputs it names."""
-    names = [*(FILE_NAMES[f] for f in options.formats), KEY_FILE]
-    stamps = stamp_files(out_dir, [f"{unit}/{name}" for unit in result.keys for name in names])
-    if stamps:
-        memo = Memo(fingerprint, result.report, result.history_note, result.keys, {}, stamps)
-        write_memo(out_dir, options.out_dir or out_dir.parent, MEMO_FILE, memo)
 
 
 def _memo_options(options: BuildOptions, history: bool) -> dict[str, object]:
@@ -279,22 +291,44 @@ def _memo_options(options: BuildOptions, history: bool) -> dict[str, object]:
     return {"command": "build", "history": history, **chosen}
 
 
-def _recall(root: Path, options: BuildOptions, fingerprint: str | None) -> BuildResult | None:
-    """The last build's result when its inputs were these and its outputs are still as written."""
-    out_dir = options.out_dir or root / OUTPUT_DIR
-    base = options.out_dir or root
-    memo = read_memo(out_dir, base, MEMO_FILE, fingerprint)
-    if memo is None or not stamps_hold(out_dir, memo):
+def _usable_memo(
+    out_dir: Path, base: Path, options: BuildOptions, fingerprint: Fingerprint | None
+) -> Memo | None:
+    """The last build's record, if any of it can be taken over (never with ``force``)."""
+    if options.force or fingerprint is None:
         return None
+    memo = read_memo(out_dir, base, MEMO_FILE)
     names = [FILE_NAMES[f] for f in options.formats]
-    for unit, key in memo.outputs.items():
-        if not up_to_date(out_dir / unit, key, names, base, exact=True):
-            return None
-    for unit in memo.outputs:  # what an interrupted build left, as a full build does
-        remove_stale_temporaries(out_dir / unit, base)
+    return memo if memo and outputs_hold(memo, out_dir, base, names) else None
+
+
+def _recalled(memo: Memo) -> BuildResult:
+    """The result of a build with nothing changed: the last one's, nothing rendered."""
     result = BuildResult(memo.report, valid=True, skipped=sorted(memo.outputs))
     result.history_note, result.keys = memo.history_note, memo.outputs
+    result.sources = recorded_sources(memo) or {}
     return result
+
+
+def _take_over(result: BuildResult, kept: KeptPart) -> None:
+    """Add the unchanged briefings, up to date as the last build left them, to ``result``."""
+    result.skipped = sorted({*result.skipped, *kept.keys})
+    result.keys = dict(sorted({**kept.keys, **result.keys}.items()))
+    result.sources = {**kept.unit_sources, **result.sources}
+
+
+def _remember(
+    out_dir: Path, base: Path, options: BuildOptions, fingerprint: Fingerprint, result: BuildResult
+) -> None:
+    """Keep the record of a successful build, stamped with the outputs it names."""
+    names = [*(FILE_NAMES[f] for f in options.formats), KEY_FILE]
+    stamps = stamp_files(out_dir, [f"{unit}/{name}" for unit in result.keys for name in names])
+    if stamps:
+        facts = build_facts(fingerprint, result.sources)
+        memo = Memo(
+            fingerprint.whole, result.report, result.history_note, result.keys, facts, stamps
+        )
+        write_memo(out_dir, base, MEMO_FILE, memo)
 
 
 def build_validated(
@@ -327,7 +361,6 @@ def build_validated(
         return result
     project, units = build_units(project, ids, options.edition)
     todo, keys = _plan(project, units, options, out_dir, result, base)
-    result.keys = keys
     if on_start:
         on_start(len(todo))
     with OutputBatch() as batch:

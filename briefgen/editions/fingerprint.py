@@ -27,9 +27,11 @@ import json
 import os
 import stat
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.load.confine import ConfineError, read_inside, walk_inside
+from briefgen.load.project_files import BRIEFINGS_DIR
 from briefgen.render.environment import builtin_templates_dir
 from briefgen.render.inputs import SITE_TEMPLATES, tool_versions
 
@@ -40,7 +42,21 @@ FILE_LIMIT = 256 * 1024 * 1024
 GIT_MUTABLE = ("HEAD", "config", "packed-refs", "shallow", "refs/", "reftable/")
 
 
-def input_fingerprint(root: Path, skip: Iterable[Path], options: object) -> str | None:
+@dataclass(frozen=True)
+class Fingerprint:
+    """The digest of everything a command reads, and its parts.
+
+    ``whole`` covers it all. ``shared`` covers all but the bytes of each briefing file (their
+    names included), and ``briefings`` holds the digest of each briefing file by id: when
+    only ``briefings`` differ, only those briefings need checking again.
+    """
+
+    whole: str
+    shared: str
+    briefings: dict[str, str]
+
+
+def input_fingerprint(root: Path, skip: Iterable[Path], options: object) -> Fingerprint | None:
     """The digest of what a command at ``root`` reads, with ``options`` (JSON-able).
 
     ``skip``: folders the command writes (its outputs); those inside the project are left
@@ -50,7 +66,7 @@ def input_fingerprint(root: Path, skip: Iterable[Path], options: object) -> str 
     git = _git_digest(base)
     if git is None:
         return None
-    digest = hashlib.sha256()
+    shared = hashlib.sha256()
     header = {
         "version": FINGERPRINT_VERSION,
         "tools": tool_versions(),
@@ -58,16 +74,33 @@ def input_fingerprint(root: Path, skip: Iterable[Path], options: object) -> str 
         "options": options,
         "git": git,
     }
-    digest.update(json.dumps(header, sort_keys=True, default=str).encode())
+    shared.update(json.dumps(header, sort_keys=True, default=str).encode())
+    briefings: dict[str, str] = {}
     for relative, found in _project_files(base, _left_out(root, base, skip)):
-        digest.update(f"project/{relative}\0".encode())
-        digest.update(_file_digest(base, relative, found))
+        shared.update(f"project/{relative}\0".encode())
+        digest = _file_digest(base, relative, found)
+        briefing_id = _briefing_id(relative)
+        if briefing_id is None:
+            shared.update(digest)
+        else:
+            briefings[briefing_id] = digest.hex()
     builtin = builtin_templates_dir()
     for relative, found in walk_inside(builtin):
         if not relative.startswith(f"{SITE_TEMPLATES}/"):
-            digest.update(f"builtin/{relative}\0".encode())
-            digest.update(_file_digest(builtin.resolve(), relative, found))
-    return digest.hexdigest()
+            shared.update(f"builtin/{relative}\0".encode())
+            shared.update(_file_digest(builtin.resolve(), relative, found))
+    whole = hashlib.sha256(shared.digest())
+    for briefing_id, file_digest in sorted(briefings.items()):
+        whole.update(f"{briefing_id}\0{file_digest}".encode())
+    return Fingerprint(whole.hexdigest(), shared.hexdigest(), briefings)
+
+
+def _briefing_id(relative: str) -> str | None:
+    """The id of the briefing file at ``relative`` (``content/briefings/<id>.yaml``), else None."""
+    folder, _, name = relative.rpartition("/")
+    return (
+        name.removesuffix(".yaml") if folder == BRIEFINGS_DIR and name.endswith(".yaml") else None
+    )
 
 
 def _project_files(base: Path, left_out: set[str]) -> Iterator[tuple[str, Path | ConfineError]]:

@@ -52,13 +52,11 @@ class Memo:
     stamps: dict[str, list[int]]  # see stamp_files: what binds the record to its outputs
 
 
-def read_memo(folder: Path, base: Path, name: str, fingerprint: str | None) -> Memo | None:
-    """The record ``folder/name`` if it was made under ``fingerprint``; else None.
+def read_memo(folder: Path, base: Path, name: str) -> Memo | None:
+    """The record ``folder/name``; None when there is none or it is not one briefgen wrote.
 
     ``folder`` is opened from ``base`` without following a link.
     """
-    if fingerprint is None:
-        return None
     try:
         folder_fd = open_folder(base, folder.relative_to(base).parts)
     except (OSError, ValueError):
@@ -70,7 +68,7 @@ def read_memo(folder: Path, base: Path, name: str, fingerprint: str | None) -> M
         return None  # none yet, or not one briefgen wrote: a full run
     finally:
         os.close(folder_fd)
-    return memo if memo.fingerprint == fingerprint else None
+    return memo
 
 
 def write_memo(folder: Path, base: Path, name: str, memo: Memo) -> None:

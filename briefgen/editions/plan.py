@@ -53,12 +53,39 @@ EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"  # read by the PDF renderer; part of the bu
 
 def briefing_keys(project: Project, ids: Sequence[str]) -> dict[str, str]:
     """The key of each briefing (see :mod:`briefgen.render.inputs`)."""
-    from briefgen.render.inputs import briefing_key, has_template_overrides, templates_digest
+    return {i: keyed.key for i, keyed in keyed_briefings(project, ids).items()}
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A briefing's key, and the sources it refers to (those its key covers)."""
+
+    key: str
+    sources: tuple[str, ...]
+
+
+def keyed_briefings(project: Project, ids: Sequence[str]) -> dict[str, Keyed]:
+    """The key of each briefing and the sources it refers to, from one reading of its inputs.
+
+    The sources are :func:`briefgen.model.references.scoped_to`'s, the same ids the check for
+    unused sources counts as cited: a build keeps them to check that again for a few changed
+    briefings alone.
+    """
+    from briefgen.render.inputs import (
+        briefing_inputs,
+        has_template_overrides,
+        key_of,
+        templates_digest,
+    )
 
     # Both look at the templates folder on disk: once per build, not once per briefing.
     templates = templates_digest(project.root)
     overridden = has_template_overrides(project.root)
-    return {i: briefing_key(project, i, templates, overridden=overridden) for i in ids}
+    keyed = {}
+    for briefing_id in ids:
+        inputs = briefing_inputs(project, briefing_id, templates, overridden=overridden)
+        keyed[briefing_id] = Keyed(key_of(inputs), tuple(inputs["sources"]))
+    return keyed
 
 
 def _render_outcome(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,11 +105,14 @@ def _check_templates(root: Path, report: Report) -> None:
             report.error(Location(where, 1, 1), found.message, found.hint)
 
 
-def load_project_files(root: Path, report: Report) -> ProjectFiles:
+def load_project_files(
+    root: Path, report: Report, only: Collection[str] | None = None
+) -> ProjectFiles:
     """Read ``briefgen.yaml`` and everything under ``content/``; problems go to ``report``.
 
     Nothing outside ``root`` is read (see :mod:`briefgen.load.confine`): a file or folder that
-    is a symbolic link out of the project is an error naming the link.
+    is a symbolic link out of the project is an error naming the link. ``only``: read just
+    these briefing files (by id), the others as if they were not there.
     """
     files = ProjectFiles(root=root)
     files.project = _read(root, PROJECT_FILE, report, required=True)
@@ -118,6 +122,8 @@ def load_project_files(root: Path, report: Report) -> ProjectFiles:
     briefings = _briefing_files(root, report)
     if briefings is None:
         files.unreadable.append(BRIEFINGS_DIR)
+    elif only is not None:
+        briefings = [path for path in briefings if path.stem in only]
     for path in briefings or []:
         loaded = read_yaml_file(path, f"{BRIEFINGS_DIR}/{path.name}", report, root)
         if loaded is not None:

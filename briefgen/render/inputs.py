@@ -192,6 +192,10 @@ def briefing_key(
     project: Project, briefing_id: str, templates: str, *, overridden: bool | None = None
 ) -> str:
     """The digest of :func:`briefing_inputs`: equal keys mean equal outputs."""
-    inputs = briefing_inputs(project, briefing_id, templates, overridden=overridden)
+    return key_of(briefing_inputs(project, briefing_id, templates, overridden=overridden))
+
+
+def key_of(inputs: dict[str, Any]) -> str:
+    """The key of a briefing's :func:`briefing_inputs`."""
     text = json.dumps(inputs, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return _sha256(text.encode("ascii"))

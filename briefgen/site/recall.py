@@ -29,13 +29,16 @@ MAX_SITE_FILE = 1024 * 1024 * 1024
 def publish_fingerprint(root: Path, target: Path, options: dict[str, Any]) -> str | None:
     """The fingerprint of a publish of ``root`` into ``target`` with ``options``."""
     chosen = {"command": "publish", "target": os.path.abspath(target), **options}
-    return input_fingerprint(root, [root / OUTPUT_DIR, target], chosen)
+    fingerprint = input_fingerprint(root, [root / OUTPUT_DIR, target], chosen)
+    return fingerprint.whole if fingerprint else None
 
 
 def recall_publish(root: Path, target: Path, fingerprint: str | None) -> Memo | None:
     """The last publish's record when it had ``fingerprint`` and ``target`` is as it wrote it."""
-    memo = read_memo(root / OUTPUT_DIR, root, MEMO_FILE, fingerprint)
-    if memo is None or not stamps_hold(target, memo):
+    memo = read_memo(root / OUTPUT_DIR, root, MEMO_FILE)
+    if memo is None or fingerprint is None or memo.fingerprint != fingerprint:
+        return None
+    if not stamps_hold(target, memo):
         return None
     return memo if site_as_written(target, memo.outputs) else None
 

@@ -8,7 +8,7 @@ quote outcomes), so nothing is parsed or verified a second time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -239,9 +239,12 @@ class ParsedProject:
     contexts: list[BriefingContext]
 
 
-def parse_project(root: Path, report: Report) -> ParsedProject:
-    """Load and parse every file under ``root``, recording schema problems in ``report``."""
-    files = load_project_files(root, report)
+def parse_project(root: Path, report: Report, only: Collection[str] | None = None) -> ParsedProject:
+    """Load and parse every file under ``root``, recording schema problems in ``report``.
+
+    ``only``: of the briefings, just these (see :func:`validate_project`).
+    """
+    files = load_project_files(root, report, only)
     settings = parse_file(files.project, ProjectSettings, report) if files.project else None
     registry = _parse_registry(files, report)
     contexts = _parse_briefings(files, registry, settings, report)
@@ -267,20 +270,34 @@ class Validated:
         return iter((self.project, self.report))
 
 
-def validate_project(root: Path, extracted: ExtractedTexts | None = None) -> Validated:
+def validate_project(
+    root: Path,
+    extracted: ExtractedTexts | None = None,
+    *,
+    only: Collection[str] | None = None,
+    cited_elsewhere: Collection[str] = (),
+) -> Validated:
     """Load and check the project at ``root``; its project is None when there are errors.
 
     ``extracted``: archive texts kept by a long-lived caller (serve) between validations.
+    ``only``: check just these briefings, as if the others were not there, except that the
+    sources ``cited_elsewhere`` (by the others) count as cited. A build whose other briefings
+    are unchanged since it last checked them does that (:mod:`briefgen.build`); everything
+    but those briefings is checked in full.
     """
     report = Report()
-    parsed = parse_project(root, report)
-    outcomes = _cross_check(root, parsed, report, extracted)
+    parsed = parse_project(root, report, only)
+    outcomes = _cross_check(root, parsed, report, extracted, set(cited_elsewhere))
     project = _project(root, parsed, report, outcomes)
     return Validated(project, report, parsed, tuple(outcomes))
 
 
 def _cross_check(
-    root: Path, parsed: ParsedProject, report: Report, extracted: ExtractedTexts | None
+    root: Path,
+    parsed: ParsedProject,
+    report: Report,
+    extracted: ExtractedTexts | None,
+    cited_elsewhere: set[str],
 ) -> list[QuoteOutcome]:
     """Every check beyond the schema; the outcome of each quote."""
     files, registry, contexts = parsed.files, parsed.registry, parsed.contexts
@@ -294,7 +311,7 @@ def _cross_check(
     if registry.sources_readable and registry.chains_known() and complete:
         # Only when every citation and citing chain was read: otherwise sources would look
         # unused by mistake.
-        used = briefing_sources.cited_sources(contexts)
+        used = briefing_sources.cited_sources(contexts) | cited_elsewhere
         briefing_sources.check_unused_sources(registry, used, report)
     return outcomes
 
