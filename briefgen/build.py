@@ -38,7 +38,7 @@ from briefgen.editions.outputs import (
     target_problem,
     up_to_date,
 )
-from briefgen.editions.plan import Outcome, keyed_briefings, render_all
+from briefgen.editions.plan import Outcome, keyed_briefings, render_all, start_workers_early
 from briefgen.editions.recall import (
     KeptPart,
     build_facts,
@@ -264,6 +264,8 @@ def build(
     if memo is not None and fingerprint is not None and memo.fingerprint == fingerprint.whole:
         return _recalled(memo)
     kept = kept_part(memo, fingerprint) if memo and fingerprint and not options.only else None
+    if kept is None:  # a full build: the workers' imports overlap its validation
+        start_workers_early(options.formats, options.jobs)
     validated = validate_project(
         root,
         only=kept.changed if kept else None,

@@ -86,6 +86,7 @@ def publish(
     self-given or stale approvals included) or
     a page could not be built, 2 usage or no project found, 3 internal error.
     """
+    from briefgen.editions.plan import start_workers_early
     from briefgen.site.approval_gate import unapproved_in_release
     from briefgen.site.quote_gate import unverified_in_release
     from briefgen.site.recall import publish_fingerprint, recall_publish, remember_publish
@@ -98,6 +99,7 @@ def publish(
     memo = recall_publish(root, target, fingerprint)
     if memo is not None:
         return _say_recalled(memo, root, target, strict=strict, quiet=quiet, verbose=verbose)
+    start_workers_early(("md",) if no_pdf else ("pdf", "md"), workers)
     validated, note = read_history(validate_project(root))
     say_history_note(note, "publish", quiet=quiet)
     project, report = validated

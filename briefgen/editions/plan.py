@@ -144,6 +144,20 @@ def _pool_context(formats: Sequence[str]) -> multiprocessing.context.BaseContext
     return context
 
 
+def start_workers_early(formats: Sequence[str], jobs: int) -> None:
+    """Start the fork server of :func:`render_all`'s workers now, for ``jobs`` > 1.
+
+    Its imports (WeasyPrint's take half a second) then run while this process validates the
+    project, instead of when the first briefing is handed out. Harmless when nothing ends up
+    rendered: the server waits, and ends with this process.
+    """
+    context = _pool_context(formats)
+    if jobs > 1 and context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def render_all(
     project: Project,
     ids: Sequence[str],
