@@ -166,11 +166,11 @@ def may_print_contents(layout: str) -> bool:
 
 
 def keeps_contents(pages: int) -> bool:
-    """True when a reader note that runs to ``pages`` pages laid out WITH its printed contents
-    keeps them: it runs over :data:`CONTENTS_OVER_PAGES` pages.
+    """True when a reader note laid out WITH its printed contents in ``pages`` pages keeps them.
 
-    Counted with the list, not without it: the long note (the common case) is then laid out
-    once, and only a short one is laid out again without the list. A note the list itself
-    pushes over the limit keeps it; the list only ever adds pages, so the rule is stable.
+    It keeps them when that is over :data:`CONTENTS_OVER_PAGES` pages. Counted with the list,
+    not without it: a long note (the common case) is then laid out once, and only a short one
+    is laid out again, without the list. A note that only the list itself pushes over the
+    limit keeps it.
     """
     return pages > CONTENTS_OVER_PAGES
