@@ -15,7 +15,9 @@ the ratio median/goal (≤ 1 meets it):
 - ``publish --no-pdf`` fresh, against Hugo building the same N Markdown pages (when ``hugo``
   is installed: Debian's package ``hugo``; not needed otherwise);
 - PDFs, on M of the clones (default 20): CPU per PDF through briefgen against raw WeasyPrint
-  given the same HTML, stylesheets and options; ``build --format pdf --jobs 2`` against serial
+  laying out, once, the page briefgen finally lays out (with the printed contents when the
+  note keeps them) with the same stylesheets and options; ``build --format pdf --jobs 2``
+  against serial
   (wall); growth of the resident memory of one process rendering G PDFs (default 100) after
   25 to warm up, per 100 (the slope through a reading every 10 PDFs);
 - unless ``--no-full-pdf``: a full ``build --jobs 2`` of all N (to set up), then ``publish``
@@ -39,6 +41,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from briefgen.model import Project
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = "pa-security-coordination-2023-02"
@@ -225,15 +233,14 @@ def child_pdf(project_root: Path, growth_pdfs: int) -> None:
     from briefgen.editions import render_briefing
     from briefgen.pdf import PDF_VARIANT, font_configuration, project_fetcher, stylesheets
     from briefgen.pdf import _base_url as base_url
-    from briefgen.render import make_environment, render_html
+    from briefgen.render import make_environment
     from briefgen.validate import validate_project
 
     project = validate_project(project_root).project
     assert project is not None
     ids = sorted(project.briefings)
     env = make_environment(project.root)
-    render_briefing(project, ids[0], ("pdf",), env=env)  # warm up: fonts, parsed CSS
-    html = render_html(project, ids[0], env=env, embed_css=False)
+    html = _final_html(project, ids[0], env)  # also the warm-up: fonts, parsed CSS
     sheets = stylesheets(project, env, project.briefings[ids[0]].marking)
 
     def raw() -> None:
@@ -249,6 +256,31 @@ def child_pdf(project_root: Path, growth_pdfs: int) -> None:
         print(f"PDF per briefing CPU, {name}={_cpu_each(work, 5)}", file=sys.stderr)
     growth = _growth(project, ids, env, growth_pdfs)
     print(f"memory growth per 100 PDFs={growth}", file=sys.stderr)
+
+
+def _final_html(project: Project, briefing_id: str, env: jinja2.Environment) -> str:
+    """The page briefgen's PDF of the briefing finally lays out, recorded while it renders.
+
+    Whatever briefgen decides (the reader's printed contents kept or dropped), raw WeasyPrint
+    is then timed on that very page: the last one given to ``briefgen.pdf._document``, which
+    is wrapped (not replaced) for the one render.
+    """
+    import briefgen.pdf
+    from briefgen.editions import render_briefing
+
+    original = briefgen.pdf._document
+    laid_out: list[str] = []
+
+    def recording(project: Project, html: str, sheets: list[Any]) -> Any:
+        laid_out.append(html)
+        return original(project, html, sheets)
+
+    briefgen.pdf._document = recording
+    try:
+        render_briefing(project, briefing_id, ("pdf",), env=env)
+    finally:
+        briefgen.pdf._document = original
+    return laid_out[-1]
 
 
 def _cpu_each(work: Callable[[], None], times: int) -> float:

@@ -102,19 +102,21 @@ def _pdf(project: Project, briefing_id: str, env: jinja2.Environment, view: Brie
     # Imported here: WeasyPrint is slow to import, and only PDF builds need it.
     from briefgen.pdf import PdfError, render_pdf
     from briefgen.render import render_html
-    from briefgen.render.reader import needs_contents
+    from briefgen.render.reader import keeps_contents, may_print_contents
 
-    html = render_html(project, briefing_id, env=env, view=view, embed_css=False)
-
-    def with_contents(pages: int) -> str | None:
-        # A long reader note is laid out again with its contents list (page numbers and all).
-        if not needs_contents(project.settings.layout, pages):
-            return None
+    def page(print_contents: bool) -> str:
         return render_html(
-            project, briefing_id, env=env, view=view, embed_css=False, print_contents=True
+            project, briefing_id, env=env, view=view, embed_css=False, print_contents=print_contents
         )
 
+    def without_contents(pages: int) -> str | None:
+        # Laid out WITH its contents list first, so that a long note (the common case) is laid
+        # out once; a short one drops the list and is laid out again (short notes are cheap).
+        return None if keeps_contents(pages) else page(print_contents=False)
+
+    contents = may_print_contents(project.settings.layout)
+    again = without_contents if contents else None
     try:
-        return render_pdf(project, briefing_id, html, env=env, again=with_contents)
+        return render_pdf(project, briefing_id, page(contents), env=env, again=again)
     except PdfError as exc:
         raise BuildError(f"PDF error: {exc}") from exc

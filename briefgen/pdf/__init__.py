@@ -215,8 +215,9 @@ def render_pdf(
 
     ``html`` is the page to lay out; by default the briefing's HTML without inline CSS (the
     shared, pre-parsed stylesheets are applied instead). ``again``, given the number of pages
-    laid out, may return another page to lay out instead (the reader layout's contents list,
-    whose page numbers only a laid-out note knows); None keeps the first. Raises
+    laid out, may return another page to lay out instead; None keeps the first layout. The
+    reader layout uses it to drop its printed contents list from a short note (see
+    :func:`briefgen.render.reader.keeps_contents`); a long note is laid out once. Raises
     :class:`PdfError`.
     """
     env = env or make_environment(project.root)

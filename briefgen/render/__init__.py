@@ -121,7 +121,8 @@ def render_html(
     ``css_href`` (a relative URL) to link a stylesheet instead, or ``embed_css=False`` for
     none (the PDF renderer applies its own parsed copy). No script, no remote resource.
     ``print_contents`` asks the reader layout for a printed contents list with page numbers
-    (the PDF's, when it runs over four pages: see :func:`briefgen.render.reader.needs_contents`).
+    (the PDF's, kept when the note laid out with it runs over four pages: see
+    :func:`briefgen.render.reader.keeps_contents`).
     """
     env = _env(project, env)
     layout = project.settings.layout

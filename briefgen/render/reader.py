@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from briefgen.render.layouts import READER
 from briefgen.render.view import AssessmentView, BriefingView, CiteRef, Rich
 from briefgen.render.words import likelihood_range
 
-# The PDF gets a contents list, with page numbers, when the note runs over this many pages.
+# The reader's PDF keeps its printed contents list, with page numbers, when the note laid out
+# WITH that list runs over this many pages (see keeps_contents).
 CONTENTS_OVER_PAGES = 4
 
 
@@ -155,6 +157,20 @@ def build_reader_view(view: BriefingView) -> ReaderView:
     )
 
 
-def needs_contents(layout: str, pages: int) -> bool:
-    """True when a PDF of ``pages`` pages in ``layout`` gets a contents list."""
-    return layout == "reader" and pages > CONTENTS_OVER_PAGES
+def may_print_contents(layout: str) -> bool:
+    """True for a layout whose PDF prints a contents list when the note is long (the reader's).
+
+    Its PDF is laid out with the list first; :func:`keeps_contents` then decides.
+    """
+    return layout == READER
+
+
+def keeps_contents(pages: int) -> bool:
+    """True when a reader note laid out WITH its printed contents in ``pages`` pages keeps them.
+
+    It keeps them when that is over :data:`CONTENTS_OVER_PAGES` pages. Counted with the list,
+    not without it: a long note (the common case) is then laid out once, and only a short one
+    is laid out again, without the list. A note that only the list itself pushes over the
+    limit keeps it.
+    """
+    return pages > CONTENTS_OVER_PAGES

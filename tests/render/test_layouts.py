@@ -2,9 +2,10 @@
 
 The reader layout is what a decision-maker reads: no dating notes, locators, source notes or
 media of statements; key judgements with likelihood and confidence; a source summary whose
-numbers are those ``briefgen sources`` reports; a printed contents list only when the note runs
-over four pages; contact and distribution only when given. The layout is a setting that
-``--layout`` overrides, part of the build key, and the site always shows the reader layout.
+numbers are those ``briefgen sources`` reports; a printed contents list only when the note, laid
+out with it, runs over four pages; contact and distribution only when given. The layout is a
+setting that ``--layout`` overrides, part of the build key, and the site always shows the reader
+layout.
 """
 
 from __future__ import annotations
