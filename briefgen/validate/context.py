@@ -50,6 +50,8 @@ def declared_ids(loaded: LoadedFile | None, key: str) -> set[str]:
 
 def file_path(kept: Mapping[YamlPath, tuple[int, ...]], path: tuple[str | int, ...]) -> YamlPath:
     """Where ``path`` of a salvaged model is in its data: list items left out shift indices."""
+    if not kept:
+        return path  # nothing was left out (the common case): the model's path is the file's
     mapped: list[str | int] = []
     for part in path:
         indices = kept.get(tuple(mapped))
@@ -90,6 +92,8 @@ class Entry(Generic[ModelT]):
 
     def valid(self, *path: str | int) -> bool:
         """True when the value at ``path`` (the entry itself if none) was read as written."""
+        if not self.invalid:
+            return True
         return not overlaps(file_path(self.kept, path), self.invalid)
 
 
@@ -178,4 +182,6 @@ class BriefingContext:
         """True when the value at ``path`` was read as written: nothing at, in or above it
         failed the schema. A check skips what is not valid, so that a stand-in, or a value
         left out, is never reported again as a problem of its own."""
+        if not self.invalid:
+            return True  # asked hundreds of times per briefing; most briefings have no errors
         return not overlaps(file_path(self.kept, path), self.invalid)
