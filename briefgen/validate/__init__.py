@@ -8,7 +8,9 @@ quote outcomes), so nothing is parsed or verified a second time.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,11 +274,30 @@ def validate_project(root: Path, extracted: ExtractedTexts | None = None) -> Val
 
     ``extracted``: archive texts kept by a long-lived caller (serve) between validations.
     """
-    report = Report()
-    parsed = parse_project(root, report)
-    outcomes = _cross_check(root, parsed, report, extracted)
-    project = _project(root, parsed, report, outcomes)
+    with _collector_paused():
+        report = Report()
+        parsed = parse_project(root, report)
+        outcomes = _cross_check(root, parsed, report, extracted)
+        project = _project(root, parsed, report, outcomes)
     return Validated(project, report, parsed, tuple(outcomes))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused for the duration (restored as it was after).
+
+    Validation builds millions of small containers that all live on (the data read, its
+    positions, the models) and form no cycles: the collector would walk them again and again as
+    they pile up, a sixth of validate's time at N = 1000, and find nothing to free. Whatever
+    cycles are left (an exception's traceback, say) are collected once it runs again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _cross_check(
