@@ -18,8 +18,9 @@ what the file says (or would be unbounded), so the file is not checked further.
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import yaml
@@ -36,10 +37,11 @@ from yaml.events import (
     StreamStartEvent,
 )
 
+from briefgen.load.positions import Positions, YamlPath, pack
+
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
 
-YamlPath = tuple[str | int, ...]
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 STANDARD_TAG = "tag:yaml.org,2002:"
@@ -78,23 +80,58 @@ class _Anchor:
     open: bool = False
 
 
-@dataclass
 class _Frame:
-    is_map: bool
-    flow: bool
-    data: Any
-    path: YamlPath | None  # None: the collection is read but thrown away (a bad key, say)
-    start: Any  # the start mark
-    anchor: str | None
-    values_before: int
-    block_n: int  # YAML's n around a flow collection's content (-1 for a block collection)
-    is_key: bool = False
-    first_index: int = -1  # where the first entry starts (to find a block collection's column)
-    height: int = 0
-    key: Any = _NOTHING  # mapping: the key read, waiting for its value
-    key_ok: bool = True
-    first_seen: dict[str, int] = field(default_factory=dict)
-    merged: list[Any] = field(default_factory=list)
+    """A list or mapping being read (one per open collection: slots, made often)."""
+
+    __slots__ = (
+        "anchor",
+        "block_n",
+        "data",
+        "first_index",
+        "first_seen",
+        "flow",
+        "height",
+        "is_key",
+        "is_map",
+        "kept",
+        "key",
+        "key_ok",
+        "key_position",
+        "merged",
+        "node",
+        "start",
+        "values_before",
+    )
+
+    def __init__(
+        self,
+        is_map: bool,
+        flow: bool,
+        kept: bool,
+        start: Any,
+        anchor: str | None,
+        values_before: int,
+        block_n: int,
+        is_key: bool,
+        node: int,
+    ) -> None:
+        self.is_map = is_map
+        self.flow = flow
+        self.data: Any = {} if is_map else []
+        self.kept = kept  # False: the collection is read but thrown away (a bad key, say)
+        self.start = start  # the start mark
+        self.anchor = anchor
+        self.values_before = values_before
+        self.block_n = block_n  # YAML's n around a flow collection's content (-1 for a block)
+        self.is_key = is_key
+        self.node = node  # its number among the values recorded (-1: not recorded)
+        self.first_index = -1  # where the first entry starts (to find a block collection's column)
+        self.height = 0
+        self.key: Any = _NOTHING  # mapping: the key read, waiting for its value
+        self.key_ok = True
+        self.key_position = 0  # mapping: where that key was written (packed; 0 for none)
+        self.first_seen: dict[str, int] = {}
+        self.merged: list[Any] = []
 
 
 def _copy(value: Any) -> Any:
@@ -129,15 +166,34 @@ class Builder:
         self.text = text
         self.problems: list[Problem] = []
         self.data: Any = _NOTHING
-        self.value_positions: dict[YamlPath, tuple[int, int]] = {}
-        self.key_positions: dict[YamlPath, tuple[int, int]] = {}
-        self.aliased: set[YamlPath] = set()
+        # Each value kept, in the order written (see briefgen.load.positions.Positions).
+        self._at_value: list[int] = []
+        self._at_key: list[int] = []
+        self._span: list[int] = []
+        self._name: list[str | None] = []
+        self._aliased: set[int] = set()
         # (start index, end index, style) of every scalar, in the order written.
         self.spans: list[tuple[int, int, str | None]] = []
         self._anchors: dict[str, _Anchor] = {}
         self._stack: list[_Frame] = []
         self._values = 0
         self._documents = 0
+
+    def positions(self) -> Positions:
+        """Where each value kept and its key were written."""
+        return Positions(
+            self._at_value, self._at_key, self._span, self._name, frozenset(self._aliased)
+        )
+
+    @property
+    def value_positions(self) -> dict[YamlPath, tuple[int, int]]:
+        """Every value's line and column by path (built on demand, for tests)."""
+        return self.positions().tables()[0]
+
+    @property
+    def key_positions(self) -> dict[YamlPath, tuple[int, int]]:
+        """Every key's line and column by path (built on demand, for tests)."""
+        return self.positions().tables()[1]
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -197,31 +253,31 @@ class Builder:
 
     # -- where the next node goes ----------------------------------------------------------
 
-    def _slot(self, start: Any) -> tuple[YamlPath | None, bool]:
-        """The path of the node starting at ``start`` and whether it is a mapping key."""
+    def _slot(self, start: Any) -> tuple[bool, bool, str | None]:
+        """Whether the node starting at ``start`` is kept, whether it is a mapping key, and the
+        key it is the value of (None for a list item or the top)."""
         if not self._stack:
-            return (), False
+            return True, False, None
         frame = self._stack[-1]
         if frame.first_index < 0:
             frame.first_index = start.index
         if not frame.is_map:
-            path = frame.path
-            return (None if path is None else (*path, len(frame.data))), False
+            return frame.kept, False, None
         key = frame.key
         if key is _NOTHING:
-            return None, True
-        if frame.path is None or not frame.key_ok:
-            return None, False
-        return (*frame.path, "<<" if key is _MERGE else key), False
+            return False, True, None
+        if not frame.kept or not frame.key_ok:
+            return False, False, None
+        return True, False, "<<" if key is _MERGE else key
 
-    def _count(self, start: Any, path: YamlPath | None, amount: int = 1) -> None:
+    def _count(self, start: Any, kept: bool, amount: int = 1) -> None:
         self._values += amount
         if self._values > MAX_VALUES:
             self.problem(
                 start, f"file expands to more than {MAX_VALUES} values", ALIAS_HINT, fatal=True
             )
             raise _StopReadingError
-        if path is not None and len(path) > MAX_DEPTH:
+        if kept and len(self._stack) > MAX_DEPTH:  # the length of the node's path
             self.problem(
                 start,
                 f"values are nested too deeply (the limit is {MAX_DEPTH} levels)",
@@ -260,9 +316,7 @@ class Builder:
 
     # -- nodes -----------------------------------------------------------------------------
 
-    def _put(
-        self, value: Any, start: Any, path: YamlPath | None, is_key: bool, height: int
-    ) -> None:
+    def _put(self, value: Any, start: Any, is_key: bool, height: int) -> None:
         """Hand a finished node to its parent (or make it the document)."""
         if not self._stack:
             if self._documents <= 1:
@@ -272,7 +326,7 @@ class Builder:
         if height + 1 > frame.height:
             frame.height = height + 1
         if not frame.is_map:
-            if frame.path is not None:
+            if frame.kept:
                 frame.data.append(value)
             return
         if is_key:
@@ -280,7 +334,7 @@ class Builder:
             return
         key = frame.key
         frame.key = _NOTHING
-        if not frame.key_ok or frame.path is None:
+        if not frame.key_ok or not frame.kept:
             frame.key_ok = True
             return
         if key is _MERGE:
@@ -298,6 +352,7 @@ class Builder:
                 )
                 frame.key = _MERGE
                 frame.key_ok = True
+                frame.key_position = 0
                 return
             if text == "" and key.plain:
                 self.problem(
@@ -318,10 +373,7 @@ class Builder:
             frame.first_seen[text] = start.line + 1
             frame.key = text
             frame.key_ok = True
-            if frame.path is not None:
-                self.key_positions.setdefault(
-                    (*frame.path, text), (start.line + 1, start.column + 1)
-                )
+            frame.key_position = pack(start.line + 1, start.column + 1)
             return
         self.problem(
             start,
@@ -330,13 +382,18 @@ class Builder:
         )
         frame.key = None
 
-    def _where(self, path: YamlPath | None, start: Any) -> None:
-        if path is not None:
-            self.value_positions.setdefault(path, (start.line + 1, start.column + 1))
+    def _record(self, start: Any, name: str | None) -> int:
+        """Record where a kept value starts (and its key, if any); its number."""
+        node = len(self._span)
+        self._at_value.append(pack(start.line + 1, start.column + 1))
+        self._at_key.append(0 if name is None else self._stack[-1].key_position)
+        self._span.append(1)  # a collection's is set when it ends
+        self._name.append(name)
+        return node
 
     def _scalar(self, event: Any) -> None:
         start = event.start_mark
-        path, is_key = self._slot(start)
+        kept, is_key, name = self._slot(start)
         value = event.value
         style = event.style or None
         self.spans.append((start.index, event.end_mark.index, style))
@@ -359,24 +416,25 @@ class Builder:
             self._check_anchor_name(event.anchor, start)
             self._define(event.anchor, start, converted, value, 1, 0)
         if is_key:
-            self._put(_KeyText(value, plain, plain and value == "<<"), start, None, True, 0)
+            # Keys repeat in every file and entry: one copy of each text (sys.intern).
+            key = _KeyText(sys.intern(value), plain, plain and value == "<<")
+            self._put(key, start, True, 0)
             return
-        self._count(start, path)
-        self._where(path, start)
-        self._put(converted, start, path, False, 0)
+        self._count(start, kept)
+        if kept:
+            self._record(start, name)
+        self._put(converted, start, False, 0)
 
     def _start(self, event: Any, is_map: bool) -> None:
         start = event.start_mark
-        path, is_key = self._slot(start)
-        if is_key:
-            path = None
+        kept, is_key, name = self._slot(start)
         if event.tag is not None and event.tag != _FITTING_TAG["mapping" if is_map else "list"]:
             self._bad_tag(event.tag, start, "mapping" if is_map else "list")
         if event.anchor is not None:
             self._check_anchor_name(event.anchor, start)
         block_n = self._block_n() if event.flow_style else -1
-        self._count(start, path)
-        self._where(path, start)
+        self._count(start, kept)
+        node = self._record(start, name) if kept else -1
         if len(self._stack) >= MAX_DEPTH * 4:
             # Thrown-away keys do not count towards depth; bound the stack all the same.
             self.problem(
@@ -389,13 +447,13 @@ class Builder:
         frame = _Frame(
             is_map=is_map,
             flow=bool(event.flow_style),
-            data={} if is_map else [],
-            path=path,
+            kept=kept,
             start=start,
             anchor=event.anchor,
             values_before=self._values - 1,
             block_n=block_n,
             is_key=is_key,
+            node=node,
         )
         self._stack.append(frame)
         if event.anchor is not None:
@@ -403,6 +461,8 @@ class Builder:
 
     def _end(self, event: Any) -> None:
         frame = self._stack.pop()
+        if frame.node >= 0:
+            self._span[frame.node] = len(self._span) - frame.node
         data = frame.data
         if frame.is_map and frame.merged:
             for merged in frame.merged:
@@ -422,11 +482,11 @@ class Builder:
                 anchor.open = False
         # A collection used as a key is reported by _key; its content is thrown away.
         value = _Complex() if frame.is_key else data
-        self._put(value, frame.start, frame.path, frame.is_key, frame.height)
+        self._put(value, frame.start, frame.is_key, frame.height)
 
     def _alias(self, event: Any) -> None:
         start = event.start_mark
-        path, is_key = self._slot(start)
+        kept, is_key, key = self._slot(start)
         name = event.anchor
         self._check_alias_name(name, start)
         anchor = self._anchors.get(name)
@@ -452,7 +512,6 @@ class Builder:
             self._put(
                 _KeyText(text, False, False) if text is not None else _Complex(),
                 start,
-                None,
                 True,
                 0,
             )
@@ -463,14 +522,13 @@ class Builder:
                 start, f"values nest more than {MAX_DEPTH} levels deep", ALIAS_HINT, fatal=True
             )
             raise _StopReadingError
-        self._count(start, path, anchor.count)
-        self._where(path, start)
-        if path is not None:
-            self.aliased.add(path)
+        self._count(start, kept, anchor.count)
+        if kept:
+            self._aliased.add(self._record(start, key))
         value = anchor.value
-        if isinstance(value, dict | list) and path is not None:
+        if isinstance(value, dict | list) and kept:
             value = _copy(value)
-        self._put(value, start, path, False, anchor.height)
+        self._put(value, start, False, anchor.height)
 
     # -- briefgen's rules ------------------------------------------------------------------
 

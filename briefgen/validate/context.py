@@ -176,7 +176,7 @@ class BriefingContext:
 
     def written(self, *path: str | int) -> bool:
         """True when the briefing file has a value at ``path`` (not just a parent of it)."""
-        return file_path(self.kept, path) in self.file.value_positions
+        return self.file.written(file_path(self.kept, path))
 
     def valid(self, *path: str | int) -> bool:
         """True when the value at ``path`` was read as written: nothing at, in or above it
