@@ -19,20 +19,20 @@ from collections.abc import Iterator
 
 YamlPath = tuple[str | int, ...]
 
-# A position is packed into one number: line << _SHIFT | column, both 1-based (a file is at
-# most a few MiB, so each fits in _SHIFT bits); 0 stands for none.
-_SHIFT = 24
-_COLUMN = (1 << _SHIFT) - 1
+# A position is packed into one number: line << SHIFT | column, both 1-based (a file is at
+# most a few MiB, so each fits in SHIFT bits); 0 stands for none. The builder packs them inline.
+SHIFT = 24
+_COLUMN = (1 << SHIFT) - 1
 
 
 def pack(line: int, column: int) -> int:
     """One number for a 1-based line and column."""
-    return line << _SHIFT | column
+    return line << SHIFT | column
 
 
 def unpack(packed: int) -> tuple[int, int]:
     """The 1-based line and column of a packed position."""
-    return packed >> _SHIFT, packed & _COLUMN
+    return packed >> SHIFT, packed & _COLUMN
 
 
 class Positions:

@@ -37,7 +37,7 @@ from yaml.events import (
     StreamStartEvent,
 )
 
-from briefgen.load.positions import Positions, YamlPath, pack
+from briefgen.load.positions import SHIFT, Positions, YamlPath
 
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
@@ -271,6 +271,7 @@ class Builder:
         return True, False, "<<" if key is _MERGE else key
 
     def _count(self, start: Any, kept: bool, amount: int = 1) -> None:
+        """Count ``amount`` more values read; stop at a limit (values, or depth if ``kept``)."""
         self._values += amount
         if self._values > MAX_VALUES:
             self.problem(
@@ -332,6 +333,10 @@ class Builder:
         if is_key:
             self._key(frame, value, start)
             return
+        self._put_value(frame, value)
+
+    def _put_value(self, frame: _Frame, value: Any) -> None:
+        """Hand a finished value to the mapping ``frame`` (under the key read before it)."""
         key = frame.key
         frame.key = _NOTHING
         if not frame.key_ok or not frame.kept:
@@ -343,38 +348,10 @@ class Builder:
         frame.data[key] = value
 
     def _key(self, frame: _Frame, key: Any, start: Any) -> None:
-        frame.key_ok = False
         if isinstance(key, _KeyText):
-            text = key.text
-            if key.merge:
-                self.problem(
-                    start, "merge keys ('<<') are not supported", "write the keys out in full"
-                )
-                frame.key = _MERGE
-                frame.key_ok = True
-                frame.key_position = 0
-                return
-            if text == "" and key.plain:
-                self.problem(
-                    start,
-                    "a key is missing before ':'",
-                    "write the key; briefgen does not accept an empty key",
-                )
-                frame.key = text
-                return
-            if text in frame.first_seen:
-                self.problem(
-                    start,
-                    f"duplicate key '{text}'",
-                    f"first written on line {frame.first_seen[text]}; keep only one of them",
-                )
-                frame.key = text
-                return
-            frame.first_seen[text] = start.line + 1
-            frame.key = text
-            frame.key_ok = True
-            frame.key_position = pack(start.line + 1, start.column + 1)
+            self._text_key(frame, key.text, key.merge, key.plain, start)
             return
+        frame.key_ok = False
         self.problem(
             start,
             "a key must be plain text",
@@ -382,29 +359,66 @@ class Builder:
         )
         frame.key = None
 
+    def _text_key(self, frame: _Frame, text: str, merge: bool, plain: bool, start: Any) -> None:
+        """A text read as the next key of the mapping ``frame``."""
+        if merge:
+            self.problem(start, "merge keys ('<<') are not supported", "write the keys out in full")
+            frame.key = _MERGE
+            frame.key_ok = True
+            frame.key_position = 0
+            return
+        frame.key = text
+        first_seen = frame.first_seen
+        if text in first_seen or (text == "" and plain):
+            frame.key_ok = False
+            self._bad_key(text, plain, first_seen.get(text, 0), start)
+            return
+        first_seen[text] = start.line + 1
+        frame.key_ok = True
+        frame.key_position = (start.line + 1) << SHIFT | (start.column + 1)
+
+    def _bad_key(self, text: str, plain: bool, first_line: int, start: Any) -> None:
+        """Report an empty key or a duplicate one (its value is read, then thrown away)."""
+        if text == "" and plain:
+            self.problem(
+                start,
+                "a key is missing before ':'",
+                "write the key; briefgen does not accept an empty key",
+            )
+            return
+        self.problem(
+            start,
+            f"duplicate key '{text}'",
+            f"first written on line {first_line}; keep only one of them",
+        )
+
     def _record(self, start: Any, name: str | None) -> int:
         """Record where a kept value starts (and its key, if any); its number."""
         node = len(self._span)
-        self._at_value.append(pack(start.line + 1, start.column + 1))
+        self._at_value.append((start.line + 1) << SHIFT | (start.column + 1))
         self._at_key.append(0 if name is None else self._stack[-1].key_position)
         self._span.append(1)  # a collection's is set when it ends
         self._name.append(name)
         return node
 
     def _scalar(self, event: Any) -> None:
+        # The hot path: half a million calls at N = 1000, so _slot, _count, _record and _put
+        # are written out here for a scalar (the other nodes call them).
         start = event.start_mark
         kept, is_key, name = self._slot(start)
         value = event.value
         style = event.style or None
         self.spans.append((start.index, event.end_mark.index, style))
         tag = event.tag
+        anchor = event.anchor
         if tag is not None and tag != _STR_TAG:
             self._bad_tag(tag, start, "scalar")
-        if style is None and value and value[0] in "-?:" and event.anchor is None and tag is None:
-            self._check_plain_start(start.index)
-        if style in ("|", ">"):
+        if style is None:
+            if value and value[0] in "-?:" and anchor is None and tag is None:
+                self._check_plain_start(start.index)
+        elif style == "|" or style == ">":
             self._check_block_scalar(event)
-        elif style is not None and event.end_mark.line > start.line:
+        elif event.end_mark.line > start.line:
             self._check_continuation(start, event.end_mark, "quoted text")
         plain = style is None and tag is None
         converted: Any = value
@@ -412,18 +426,39 @@ class Builder:
             converted = None
         elif plain and value in BOOLS:
             converted = BOOLS[value]
-        if event.anchor is not None:
-            self._check_anchor_name(event.anchor, start)
-            self._define(event.anchor, start, converted, value, 1, 0)
+        if anchor is not None:
+            self._check_anchor_name(anchor, start)
+            self._define(anchor, start, converted, value, 1, 0)
+        stack = self._stack
         if is_key:
+            frame = stack[-1]
+            if frame.height < 1:
+                frame.height = 1
             # Keys repeat in every file and entry: one copy of each text (sys.intern).
-            key = _KeyText(sys.intern(value), plain, plain and value == "<<")
-            self._put(key, start, True, 0)
+            self._text_key(frame, sys.intern(value), plain and value == "<<", plain, start)
             return
-        self._count(start, kept)
+        self._values += 1
+        if self._values > MAX_VALUES or (kept and len(stack) > MAX_DEPTH):
+            self._count(start, kept, 0)  # reports the limit
         if kept:
-            self._record(start, name)
-        self._put(converted, start, False, 0)
+            self._span.append(1)
+            self._name.append(name)
+            self._at_value.append((start.line + 1) << SHIFT | (start.column + 1))
+            self._at_key.append(0 if name is None else stack[-1].key_position)
+        if not stack:
+            self._put(converted, start, False, 0)
+            return
+        frame = stack[-1]
+        if frame.height < 1:
+            frame.height = 1
+        if not frame.is_map:
+            if kept:
+                frame.data.append(converted)
+        elif kept and frame.key is not _MERGE:
+            frame.key = _NOTHING
+            frame.data[name] = converted
+        else:
+            self._put_value(frame, converted)
 
     def _start(self, event: Any, is_map: bool) -> None:
         start = event.start_mark
@@ -711,8 +746,8 @@ def events(text: str, loader: type[Any]) -> Any:
     """The parser's events one by one, disposing of the parser at the end."""
     parser = loader(text)
     try:
-        while parser.check_event():
-            yield parser.get_event()
+        # Both parsers hand over None once the stream has ended.
+        yield from iter(parser.get_event, None)
     finally:
         parser.dispose()
 

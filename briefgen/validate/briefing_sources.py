@@ -92,10 +92,14 @@ def check_standing(ctx: BriefingContext, report: Report) -> None:
     chain), a warning for every other standing source it rests on.
     """
     sources = ctx.registry.sources
+    if all(source.standing is None for source in sources.values()):
+        return  # nothing was retracted, corrected or disputed: no fact can be affected
     for fact in iter_facts(ctx.briefing):
         if not ctx.valid(*fact.path, "sources"):
             continue  # a citation failed the schema: what the fact rests on is not all known
         found = fact_standing(fact.citations, sources)
+        if not found.affected:
+            continue  # stranded needs a retraction, which is among the affected
         where = ctx.at(*fact.path)
         retracted = [a for a in found.affected if a.standing.status == "retracted"]
         if found.stranded and retracted:
