@@ -49,7 +49,7 @@ class LoadedFile:
 
     path: Path
     display: str
-    data: Any
+    data: Any  # None once released (see release_data)
     positions: Positions
 
     def locate(self, path: YamlPath, *, key: bool = False) -> Location:
@@ -59,6 +59,12 @@ class LoadedFile:
         """
         line, column = self.positions.locate(path, key=key)
         return Location(self.display, line, column)
+
+    def release_data(self) -> None:
+        """Let go of the plain data, once a model holds all of it and nothing will read it
+        again (a briefing parsed without schema errors): a thousand briefings' lists and
+        mappings are a tenth of validate's memory. Positions are kept, for locating."""
+        self.data = None
 
     def written(self, path: YamlPath) -> bool:
         """True when the file has a value at ``path`` itself (not just a parent of it)."""

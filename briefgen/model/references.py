@@ -99,7 +99,9 @@ def sources_referred_by(
     What is reachable from a union of starting points is the union of what each reaches, so
     the registries are followed once for all of them rather than once per briefing.
     """
-    named = [node for briefing in briefings for node in _named(briefing, inline=True)]
+    named: set[tuple[ReferenceKind, str]] = set()
+    for briefing in briefings:
+        named.update(_named(briefing, inline=True))  # a set: briefings name the same ids
     reached = _closure(named, actors, sources)
     return frozenset(ref for kind, ref in reached if kind == "source" and ref in sources)
 

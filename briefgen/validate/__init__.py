@@ -192,18 +192,25 @@ def _parse_briefings(
             )
             continue
         salvaged = parse_salvaging(loaded, Briefing, report, PLACEHOLDERS)
-        if salvaged is not None:
-            contexts.append(
-                BriefingContext(
-                    briefing_id,
-                    salvaged.model,
-                    loaded,
-                    registry,
-                    settings,
-                    salvaged.invalid,
-                    salvaged.kept,
-                )
+        if salvaged is None:
+            continue
+        declared = frozenset(declared_ids(loaded, "events"))
+        contexts.append(
+            BriefingContext(
+                briefing_id,
+                salvaged.model,
+                loaded,
+                registry,
+                settings,
+                salvaged.invalid,
+                salvaged.kept,
+                declared,
             )
+        )
+        if not salvaged.invalid:
+            # Read as written: the model holds it all, and only what failed the schema is
+            # looked up in the data again (_lost_citations).
+            loaded.release_data()
     return contexts
 
 

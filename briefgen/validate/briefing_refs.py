@@ -6,7 +6,7 @@ from briefgen.diagnostics import Report
 from briefgen.model.common import INLINE_CITATION
 from briefgen.model.facts import iter_facts, iter_markdown
 from briefgen.provenance.chains import relayed_by
-from briefgen.validate.context import BriefingContext, declared_ids
+from briefgen.validate.context import BriefingContext
 from briefgen.validate.hints import did_you_mean
 
 
@@ -72,7 +72,7 @@ def check_event_refs(ctx: BriefingContext, report: Report) -> None:
     # Events with a schema error still count, so that error is not echoed here.
     events = ctx.briefing.events
     event_ids = {e.id for i, e in enumerate(events) if ctx.valid("events", i, "id")}
-    event_ids |= declared_ids(ctx.file, "events")
+    event_ids |= ctx.declared_events
     for list_name in ("decisions", "statements"):
         for i, item in enumerate(getattr(ctx.briefing, list_name)):
             if not ctx.valid(list_name, i, "reacts_to"):

@@ -169,6 +169,9 @@ class BriefingContext:
     # original index of every item kept (so locations still point at the file).
     invalid: frozenset[YamlPath] = frozenset()
     kept: Mapping[YamlPath, tuple[int, ...]] = field(default_factory=dict)
+    # Every event id written in the file, valid or not (declared_ids, read once at parsing:
+    # the file's data may be released after).
+    declared_events: frozenset[str] = frozenset()
 
     def at(self, *path: str | int, key: bool = False) -> Location:
         """Where the value at ``path`` in the briefing file was written."""
