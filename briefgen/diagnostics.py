@@ -92,6 +92,12 @@ class Report:
     """All diagnostics of one run, collected so that every problem is shown at once."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    # sorted()'s answer, and for which list of items at which length: a command asks for it
+    # several times (the output, the counts, the exit code), thousands of items at N = 1000.
+    # Items are only ever added, so the length tells when it must be sorted again.
+    _sorted: tuple[int, int, list[Diagnostic]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def add(
         self,
@@ -129,8 +135,12 @@ class Report:
 
     def sorted(self) -> list[Diagnostic]:
         """The diagnostics, de-duplicated and in file/line/column order."""
-        unique = {(d.location, d.severity, d.message, d.hint): d for d in self.items}
-        return sorted(unique.values(), key=Diagnostic.sort_key)
+        cached = self._sorted
+        if cached is None or cached[:2] != (id(self.items), len(self.items)):
+            unique = {(d.location, d.severity, d.message, d.hint): d for d in self.items}
+            found = sorted(unique.values(), key=Diagnostic.sort_key)
+            cached = self._sorted = (id(self.items), len(self.items), found)
+        return list(cached[2])  # a copy: callers may change their list
 
     def count(self, severity: Severity) -> int:
         """How many diagnostics of one severity there are."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from briefgen.diagnostics import Location, Report
 from briefgen.load.confine import ConfineError, resolve_inside, walk_inside
+from briefgen.load.many_files import read_yaml_files
 from briefgen.load.yaml_reader import LoadedFile, read_yaml_file
 
 PROJECT_FILE = "briefgen.yaml"
@@ -124,10 +125,11 @@ def load_project_files(
         files.unreadable.append(BRIEFINGS_DIR)
     elif only is not None:
         briefings = [path for path in briefings if path.stem in only]
-    for path in briefings or []:
-        loaded = read_yaml_file(path, f"{BRIEFINGS_DIR}/{path.name}", report, root)
+    wanted = [(path, f"{BRIEFINGS_DIR}/{path.name}") for path in briefings or []]
+    for (path, display), (loaded, found) in zip(wanted, read_yaml_files(wanted, root), strict=True):
+        report.extend(found)
         if loaded is not None:
             files.briefings[path.stem] = loaded
         else:
-            files.unreadable.append(f"{BRIEFINGS_DIR}/{path.name}")
+            files.unreadable.append(display)
     return files

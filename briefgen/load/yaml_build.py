@@ -18,8 +18,9 @@ what the file says (or would be unbounded), so the file is not checked further.
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import yaml
@@ -36,10 +37,11 @@ from yaml.events import (
     StreamStartEvent,
 )
 
+from briefgen.load.positions import SHIFT, Positions, YamlPath
+
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
 
-YamlPath = tuple[str | int, ...]
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 STANDARD_TAG = "tag:yaml.org,2002:"
@@ -78,23 +80,58 @@ class _Anchor:
     open: bool = False
 
 
-@dataclass
 class _Frame:
-    is_map: bool
-    flow: bool
-    data: Any
-    path: YamlPath | None  # None: the collection is read but thrown away (a bad key, say)
-    start: Any  # the start mark
-    anchor: str | None
-    values_before: int
-    block_n: int  # YAML's n around a flow collection's content (-1 for a block collection)
-    is_key: bool = False
-    first_index: int = -1  # where the first entry starts (to find a block collection's column)
-    height: int = 0
-    key: Any = _NOTHING  # mapping: the key read, waiting for its value
-    key_ok: bool = True
-    first_seen: dict[str, int] = field(default_factory=dict)
-    merged: list[Any] = field(default_factory=list)
+    """A list or mapping being read (one per open collection: slots, made often)."""
+
+    __slots__ = (
+        "anchor",
+        "block_n",
+        "data",
+        "first_index",
+        "first_seen",
+        "flow",
+        "height",
+        "is_key",
+        "is_map",
+        "kept",
+        "key",
+        "key_ok",
+        "key_position",
+        "merged",
+        "node",
+        "start",
+        "values_before",
+    )
+
+    def __init__(
+        self,
+        is_map: bool,
+        flow: bool,
+        kept: bool,
+        start: Any,
+        anchor: str | None,
+        values_before: int,
+        block_n: int,
+        is_key: bool,
+        node: int,
+    ) -> None:
+        self.is_map = is_map
+        self.flow = flow
+        self.data: Any = {} if is_map else []
+        self.kept = kept  # False: the collection is read but thrown away (a bad key, say)
+        self.start = start  # the start mark
+        self.anchor = anchor
+        self.values_before = values_before
+        self.block_n = block_n  # YAML's n around a flow collection's content (-1 for a block)
+        self.is_key = is_key
+        self.node = node  # its number among the values recorded (-1: not recorded)
+        self.first_index = -1  # where the first entry starts (to find a block collection's column)
+        self.height = 0
+        self.key: Any = _NOTHING  # mapping: the key read, waiting for its value
+        self.key_ok = True
+        self.key_position = 0  # mapping: where that key was written (packed; 0 for none)
+        self.first_seen: dict[str, int] = {}
+        self.merged: list[Any] = []
 
 
 def _copy(value: Any) -> Any:
@@ -129,15 +166,34 @@ class Builder:
         self.text = text
         self.problems: list[Problem] = []
         self.data: Any = _NOTHING
-        self.value_positions: dict[YamlPath, tuple[int, int]] = {}
-        self.key_positions: dict[YamlPath, tuple[int, int]] = {}
-        self.aliased: set[YamlPath] = set()
+        # Each value kept, in the order written (see briefgen.load.positions.Positions).
+        self._at_value: list[int] = []
+        self._at_key: list[int] = []
+        self._span: list[int] = []
+        self._name: list[str | None] = []
+        self._aliased: set[int] = set()
         # (start index, end index, style) of every scalar, in the order written.
         self.spans: list[tuple[int, int, str | None]] = []
         self._anchors: dict[str, _Anchor] = {}
         self._stack: list[_Frame] = []
         self._values = 0
         self._documents = 0
+
+    def positions(self) -> Positions:
+        """Where each value kept and its key were written."""
+        return Positions(
+            self._at_value, self._at_key, self._span, self._name, frozenset(self._aliased)
+        )
+
+    @property
+    def value_positions(self) -> dict[YamlPath, tuple[int, int]]:
+        """Every value's line and column by path (built on demand, for tests)."""
+        return self.positions().tables()[0]
+
+    @property
+    def key_positions(self) -> dict[YamlPath, tuple[int, int]]:
+        """Every key's line and column by path (built on demand, for tests)."""
+        return self.positions().tables()[1]
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -197,31 +253,32 @@ class Builder:
 
     # -- where the next node goes ----------------------------------------------------------
 
-    def _slot(self, start: Any) -> tuple[YamlPath | None, bool]:
-        """The path of the node starting at ``start`` and whether it is a mapping key."""
+    def _slot(self, start: Any) -> tuple[bool, bool, str | None]:
+        """Whether the node starting at ``start`` is kept, whether it is a mapping key, and the
+        key it is the value of (None for a list item or the top)."""
         if not self._stack:
-            return (), False
+            return True, False, None
         frame = self._stack[-1]
         if frame.first_index < 0:
             frame.first_index = start.index
         if not frame.is_map:
-            path = frame.path
-            return (None if path is None else (*path, len(frame.data))), False
+            return frame.kept, False, None
         key = frame.key
         if key is _NOTHING:
-            return None, True
-        if frame.path is None or not frame.key_ok:
-            return None, False
-        return (*frame.path, "<<" if key is _MERGE else key), False
+            return False, True, None
+        if not frame.kept or not frame.key_ok:
+            return False, False, None
+        return True, False, "<<" if key is _MERGE else key
 
-    def _count(self, start: Any, path: YamlPath | None, amount: int = 1) -> None:
+    def _count(self, start: Any, kept: bool, amount: int = 1) -> None:
+        """Count ``amount`` more values read; stop at a limit (values, or depth if ``kept``)."""
         self._values += amount
         if self._values > MAX_VALUES:
             self.problem(
                 start, f"file expands to more than {MAX_VALUES} values", ALIAS_HINT, fatal=True
             )
             raise _StopReadingError
-        if path is not None and len(path) > MAX_DEPTH:
+        if kept and len(self._stack) > MAX_DEPTH:  # the length of the node's path
             self.problem(
                 start,
                 f"values are nested too deeply (the limit is {MAX_DEPTH} levels)",
@@ -260,9 +317,7 @@ class Builder:
 
     # -- nodes -----------------------------------------------------------------------------
 
-    def _put(
-        self, value: Any, start: Any, path: YamlPath | None, is_key: bool, height: int
-    ) -> None:
+    def _put(self, value: Any, start: Any, is_key: bool, height: int) -> None:
         """Hand a finished node to its parent (or make it the document)."""
         if not self._stack:
             if self._documents <= 1:
@@ -272,15 +327,19 @@ class Builder:
         if height + 1 > frame.height:
             frame.height = height + 1
         if not frame.is_map:
-            if frame.path is not None:
+            if frame.kept:
                 frame.data.append(value)
             return
         if is_key:
             self._key(frame, value, start)
             return
+        self._put_value(frame, value)
+
+    def _put_value(self, frame: _Frame, value: Any) -> None:
+        """Hand a finished value to the mapping ``frame`` (under the key read before it)."""
         key = frame.key
         frame.key = _NOTHING
-        if not frame.key_ok or frame.path is None:
+        if not frame.key_ok or not frame.kept:
             frame.key_ok = True
             return
         if key is _MERGE:
@@ -289,40 +348,10 @@ class Builder:
         frame.data[key] = value
 
     def _key(self, frame: _Frame, key: Any, start: Any) -> None:
-        frame.key_ok = False
         if isinstance(key, _KeyText):
-            text = key.text
-            if key.merge:
-                self.problem(
-                    start, "merge keys ('<<') are not supported", "write the keys out in full"
-                )
-                frame.key = _MERGE
-                frame.key_ok = True
-                return
-            if text == "" and key.plain:
-                self.problem(
-                    start,
-                    "a key is missing before ':'",
-                    "write the key; briefgen does not accept an empty key",
-                )
-                frame.key = text
-                return
-            if text in frame.first_seen:
-                self.problem(
-                    start,
-                    f"duplicate key '{text}'",
-                    f"first written on line {frame.first_seen[text]}; keep only one of them",
-                )
-                frame.key = text
-                return
-            frame.first_seen[text] = start.line + 1
-            frame.key = text
-            frame.key_ok = True
-            if frame.path is not None:
-                self.key_positions.setdefault(
-                    (*frame.path, text), (start.line + 1, start.column + 1)
-                )
+            self._text_key(frame, key.text, key.merge, key.plain, start)
             return
+        frame.key_ok = False
         self.problem(
             start,
             "a key must be plain text",
@@ -330,24 +359,66 @@ class Builder:
         )
         frame.key = None
 
-    def _where(self, path: YamlPath | None, start: Any) -> None:
-        if path is not None:
-            self.value_positions.setdefault(path, (start.line + 1, start.column + 1))
+    def _text_key(self, frame: _Frame, text: str, merge: bool, plain: bool, start: Any) -> None:
+        """A text read as the next key of the mapping ``frame``."""
+        if merge:
+            self.problem(start, "merge keys ('<<') are not supported", "write the keys out in full")
+            frame.key = _MERGE
+            frame.key_ok = True
+            frame.key_position = 0
+            return
+        frame.key = text
+        first_seen = frame.first_seen
+        if text in first_seen or (text == "" and plain):
+            frame.key_ok = False
+            self._bad_key(text, plain, first_seen.get(text, 0), start)
+            return
+        first_seen[text] = start.line + 1
+        frame.key_ok = True
+        frame.key_position = (start.line + 1) << SHIFT | (start.column + 1)
+
+    def _bad_key(self, text: str, plain: bool, first_line: int, start: Any) -> None:
+        """Report an empty key or a duplicate one (its value is read, then thrown away)."""
+        if text == "" and plain:
+            self.problem(
+                start,
+                "a key is missing before ':'",
+                "write the key; briefgen does not accept an empty key",
+            )
+            return
+        self.problem(
+            start,
+            f"duplicate key '{text}'",
+            f"first written on line {first_line}; keep only one of them",
+        )
+
+    def _record(self, start: Any, name: str | None) -> int:
+        """Record where a kept value starts (and its key, if any); its number."""
+        node = len(self._span)
+        self._at_value.append((start.line + 1) << SHIFT | (start.column + 1))
+        self._at_key.append(0 if name is None else self._stack[-1].key_position)
+        self._span.append(1)  # a collection's is set when it ends
+        self._name.append(name)
+        return node
 
     def _scalar(self, event: Any) -> None:
+        # The hot path: half a million calls at N = 1000, so _slot, _count, _record and _put
+        # are written out here for a scalar (the other nodes call them).
         start = event.start_mark
-        path, is_key = self._slot(start)
+        kept, is_key, name = self._slot(start)
         value = event.value
         style = event.style or None
         self.spans.append((start.index, event.end_mark.index, style))
         tag = event.tag
+        anchor = event.anchor
         if tag is not None and tag != _STR_TAG:
             self._bad_tag(tag, start, "scalar")
-        if style is None and value and value[0] in "-?:" and event.anchor is None and tag is None:
-            self._check_plain_start(start.index)
-        if style in ("|", ">"):
+        if style is None:
+            if value and value[0] in "-?:" and anchor is None and tag is None:
+                self._check_plain_start(start.index)
+        elif style == "|" or style == ">":
             self._check_block_scalar(event)
-        elif style is not None and event.end_mark.line > start.line:
+        elif event.end_mark.line > start.line:
             self._check_continuation(start, event.end_mark, "quoted text")
         plain = style is None and tag is None
         converted: Any = value
@@ -355,28 +426,50 @@ class Builder:
             converted = None
         elif plain and value in BOOLS:
             converted = BOOLS[value]
-        if event.anchor is not None:
-            self._check_anchor_name(event.anchor, start)
-            self._define(event.anchor, start, converted, value, 1, 0)
+        if anchor is not None:
+            self._check_anchor_name(anchor, start)
+            self._define(anchor, start, converted, value, 1, 0)
+        stack = self._stack
         if is_key:
-            self._put(_KeyText(value, plain, plain and value == "<<"), start, None, True, 0)
+            frame = stack[-1]
+            if frame.height < 1:
+                frame.height = 1
+            # Keys repeat in every file and entry: one copy of each text (sys.intern).
+            self._text_key(frame, sys.intern(value), plain and value == "<<", plain, start)
             return
-        self._count(start, path)
-        self._where(path, start)
-        self._put(converted, start, path, False, 0)
+        self._values += 1
+        if self._values > MAX_VALUES or (kept and len(stack) > MAX_DEPTH):
+            self._count(start, kept, 0)  # reports the limit
+        if kept:
+            self._span.append(1)
+            self._name.append(name)
+            self._at_value.append((start.line + 1) << SHIFT | (start.column + 1))
+            self._at_key.append(0 if name is None else stack[-1].key_position)
+        if not stack:
+            self._put(converted, start, False, 0)
+            return
+        frame = stack[-1]
+        if frame.height < 1:
+            frame.height = 1
+        if not frame.is_map:
+            if kept:
+                frame.data.append(converted)
+        elif kept and frame.key is not _MERGE:
+            frame.key = _NOTHING
+            frame.data[name] = converted
+        else:
+            self._put_value(frame, converted)
 
     def _start(self, event: Any, is_map: bool) -> None:
         start = event.start_mark
-        path, is_key = self._slot(start)
-        if is_key:
-            path = None
+        kept, is_key, name = self._slot(start)
         if event.tag is not None and event.tag != _FITTING_TAG["mapping" if is_map else "list"]:
             self._bad_tag(event.tag, start, "mapping" if is_map else "list")
         if event.anchor is not None:
             self._check_anchor_name(event.anchor, start)
         block_n = self._block_n() if event.flow_style else -1
-        self._count(start, path)
-        self._where(path, start)
+        self._count(start, kept)
+        node = self._record(start, name) if kept else -1
         if len(self._stack) >= MAX_DEPTH * 4:
             # Thrown-away keys do not count towards depth; bound the stack all the same.
             self.problem(
@@ -389,13 +482,13 @@ class Builder:
         frame = _Frame(
             is_map=is_map,
             flow=bool(event.flow_style),
-            data={} if is_map else [],
-            path=path,
+            kept=kept,
             start=start,
             anchor=event.anchor,
             values_before=self._values - 1,
             block_n=block_n,
             is_key=is_key,
+            node=node,
         )
         self._stack.append(frame)
         if event.anchor is not None:
@@ -403,6 +496,8 @@ class Builder:
 
     def _end(self, event: Any) -> None:
         frame = self._stack.pop()
+        if frame.node >= 0:
+            self._span[frame.node] = len(self._span) - frame.node
         data = frame.data
         if frame.is_map and frame.merged:
             for merged in frame.merged:
@@ -422,11 +517,11 @@ class Builder:
                 anchor.open = False
         # A collection used as a key is reported by _key; its content is thrown away.
         value = _Complex() if frame.is_key else data
-        self._put(value, frame.start, frame.path, frame.is_key, frame.height)
+        self._put(value, frame.start, frame.is_key, frame.height)
 
     def _alias(self, event: Any) -> None:
         start = event.start_mark
-        path, is_key = self._slot(start)
+        kept, is_key, key = self._slot(start)
         name = event.anchor
         self._check_alias_name(name, start)
         anchor = self._anchors.get(name)
@@ -452,7 +547,6 @@ class Builder:
             self._put(
                 _KeyText(text, False, False) if text is not None else _Complex(),
                 start,
-                None,
                 True,
                 0,
             )
@@ -463,14 +557,13 @@ class Builder:
                 start, f"values nest more than {MAX_DEPTH} levels deep", ALIAS_HINT, fatal=True
             )
             raise _StopReadingError
-        self._count(start, path, anchor.count)
-        self._where(path, start)
-        if path is not None:
-            self.aliased.add(path)
+        self._count(start, kept, anchor.count)
+        if kept:
+            self._aliased.add(self._record(start, key))
         value = anchor.value
-        if isinstance(value, dict | list) and path is not None:
+        if isinstance(value, dict | list) and kept:
             value = _copy(value)
-        self._put(value, start, path, False, anchor.height)
+        self._put(value, start, False, anchor.height)
 
     # -- briefgen's rules ------------------------------------------------------------------
 
@@ -653,8 +746,8 @@ def events(text: str, loader: type[Any]) -> Any:
     """The parser's events one by one, disposing of the parser at the end."""
     parser = loader(text)
     try:
-        while parser.check_event():
-            yield parser.get_event()
+        # Both parsers hand over None once the stream has ended.
+        yield from iter(parser.get_event, None)
     finally:
         parser.dispose()
 

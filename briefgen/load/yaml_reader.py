@@ -16,7 +16,7 @@ pure-Python parser: it reads a few valid forms libyaml refuses, and its errors s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ import yaml
 
 from briefgen.diagnostics import Location, Report
 from briefgen.load.confine import ConfineError, FileTooLargeError, read_inside
+from briefgen.load.positions import Positions
 from briefgen.load.yaml_build import MAX_DEPTH, MAX_VALUES, Builder, YamlPath, events
 from briefgen.load.yaml_errors import YamlProblem, explain, explain_reader_error
 from briefgen.load.yaml_text_checks import check_text
@@ -48,29 +49,36 @@ class LoadedFile:
 
     path: Path
     display: str
-    data: Any
-    value_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
-    # Paths whose value is an alias (*name): what lies under them is located at the alias.
-    aliased: set[YamlPath] = field(default_factory=set)
+    data: Any  # None once released (see release_data)
+    positions: Positions
 
     def locate(self, path: YamlPath, *, key: bool = False) -> Location:
-        """Where the value (or its key) at ``path`` was written; the nearest parent if unknown."""
-        probe = tuple(path)
-        while True:
-            if probe != path and probe in self.aliased:
-                line, column = self.value_positions[probe]
-                return Location(self.display, line, column)
-            table = self.key_positions if key else self.value_positions
-            if probe in table:
-                line, column = table[probe]
-                return Location(self.display, line, column)
-            if key and probe in self.value_positions:
-                line, column = self.value_positions[probe]
-                return Location(self.display, line, column)
-            if not probe:
-                return Location(self.display, 1, 1)
-            probe = probe[:-1]
+        """Where the value (or its key) at ``path`` was written; the nearest parent if unknown.
+
+        A path inside a value written as an alias (``*name``) is located at the alias.
+        """
+        line, column = self.positions.locate(path, key=key)
+        return Location(self.display, line, column)
+
+    def release_data(self) -> None:
+        """Let go of the plain data, once a model holds all of it and nothing will read it
+        again (a briefing parsed without schema errors): a thousand briefings' lists and
+        mappings are a tenth of validate's memory. Positions are kept, for locating."""
+        self.data = None
+
+    def written(self, path: YamlPath) -> bool:
+        """True when the file has a value at ``path`` itself (not just a parent of it)."""
+        return self.positions.written(path)
+
+    @property
+    def value_positions(self) -> dict[YamlPath, tuple[int, int]]:
+        """Every value's line and column by path (built on demand: for tests and tools)."""
+        return self.positions.tables()[0]
+
+    @property
+    def key_positions(self) -> dict[YamlPath, tuple[int, int]]:
+        """Every key's line and column by path (built on demand: for tests and tools)."""
+        return self.positions.tables()[1]
 
 
 def _decode(raw: bytes, display: str, report: Report) -> str | None:
@@ -220,7 +228,5 @@ def read_yaml_bytes(raw: bytes, path: Path, display: str, report: Report) -> Loa
         path=path,
         display=display,
         data=builder.data,
-        value_positions=builder.value_positions,
-        key_positions=builder.key_positions,
-        aliased=builder.aliased,
+        positions=builder.positions(),
     )

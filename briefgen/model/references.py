@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -79,15 +80,40 @@ def briefing_references(
     See the module's docstring for what counts; only ids present in ``actors``, ``sources`` or
     the briefing's events are returned.
     """
-    named = list(_named(briefing, inline=True))
-    start: list[tuple[ReferenceKind, str]] = [(k, ref) for k, ref in named if k != "event"]
-    reached = _reachable(start, lambda node: _named_by_entry(node, actors, sources))
+    named = _named(briefing, inline=True)
+    reached = _closure(named, actors, sources)
     own_events = {event.id for event in briefing.events}
     return References(
         actors=frozenset(ref for kind, ref in reached if kind == "actor" and ref in actors),
         sources=frozenset(ref for kind, ref in reached if kind == "source" and ref in sources),
         events=frozenset(ref for kind, ref in named if kind == "event" and ref in own_events),
     )
+
+
+def sources_referred_by(
+    briefings: Iterable[Briefing], actors: Mapping[str, Actor], sources: Mapping[str, Source]
+) -> frozenset[str]:
+    """Every source some of ``briefings`` refers to: the union of their
+    :func:`briefing_references` sources.
+
+    What is reachable from a union of starting points is the union of what each reaches, so
+    the registries are followed once for all of them rather than once per briefing.
+    """
+    named: set[tuple[ReferenceKind, str]] = set()
+    for briefing in briefings:
+        named.update(_named(briefing, inline=True))  # a set: briefings name the same ids
+    reached = _closure(named, actors, sources)
+    return frozenset(ref for kind, ref in reached if kind == "source" and ref in sources)
+
+
+def _closure(
+    named: Iterable[tuple[ReferenceKind, str]],
+    actors: Mapping[str, Actor],
+    sources: Mapping[str, Source],
+) -> set[tuple[ReferenceKind, str]]:
+    """The actors and sources ``named`` (events left aside), and all their entries name."""
+    start = [(kind, ref) for kind, ref in named if kind != "event"]
+    return _reachable(start, lambda node: _named_by_entry(node, actors, sources))
 
 
 def scoped_to(project: Project, briefing_ids: Iterable[str]) -> Project:
@@ -115,7 +141,7 @@ def scoped_to(project: Project, briefing_ids: Iterable[str]) -> Project:
 
 def named_in(briefing: Briefing) -> References:
     """The ids the briefing itself writes, as written (known or not), before any closure."""
-    named = list(_named(briefing, inline=True))
+    named = _named(briefing, inline=True)
     return References(
         actors=frozenset(ref for kind, ref in named if kind == "actor"),
         sources=frozenset(ref for kind, ref in named if kind == "source"),
@@ -133,25 +159,45 @@ def cites_closure(source_ids: Iterable[str], sources: Mapping[str, Source]) -> s
 
 def _named_by_entry(
     node: tuple[ReferenceKind, str], actors: Mapping[str, Actor], sources: Mapping[str, Source]
-) -> Iterator[tuple[ReferenceKind, str]]:
+) -> list[tuple[ReferenceKind, str]]:
     """What a registry entry names in its own reference fields (a role's organisation, cites)."""
     kind, ref = node
     entry: BaseModel | None = actors.get(ref) if kind == "actor" else sources.get(ref)
-    if entry is not None:
-        # Renderers print a registry entry's text as written: an [@id] there cites nothing.
-        yield from _named(entry, inline=False)
+    # Renderers print a registry entry's text as written: an [@id] there cites nothing.
+    return [] if entry is None else _named(entry, inline=False)
 
 
-def _named(model: BaseModel, *, inline: bool) -> Iterator[tuple[ReferenceKind, str]]:
-    """(kind, id) of every reference written in ``model``, nested models included."""
-    for value in _walk(model):
-        if isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                kind = REFERENCE_FIELDS.get(name)
+def _named(model: BaseModel, *, inline: bool) -> list[tuple[ReferenceKind, str]]:
+    """(kind, id) of every reference written in ``model``, nested models included.
+
+    Every value nested in the model is visited (models, list items, mapping values, plain
+    values); with ``inline``, every text is searched for ``[@id]``. A stack rather than
+    recursion: a briefing holds thousands of values, and this runs for each one.
+    """
+    found: list[tuple[ReferenceKind, str]] = []
+    stack: list[object] = [model]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if inline and "[@" in value:
+                found.extend(("source", ref) for ref in INLINE_CITATION.findall(value))
+        elif isinstance(value, BaseModel):
+            for name, kind in _fields(type(value)):
+                held = getattr(value, name)
                 if kind is not None:
-                    yield from ((kind, ref) for ref in _ids(getattr(value, name)))
-        elif inline and isinstance(value, str):
-            yield from (("source", ref) for ref in INLINE_CITATION.findall(value))
+                    found.extend((kind, ref) for ref in _ids(held))
+                stack.append(held)
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
+        elif isinstance(value, Mapping):
+            stack.extend(value.values())
+    return found
+
+
+@cache
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, ReferenceKind | None], ...]:
+    """Each field of a model class, with the kind of id it holds (None: not a reference)."""
+    return tuple((name, REFERENCE_FIELDS.get(name)) for name in model.model_fields)
 
 
 def _ids(value: object) -> Iterator[str]:
@@ -160,20 +206,6 @@ def _ids(value: object) -> Iterator[str]:
         yield value
     elif isinstance(value, (list, tuple)):
         yield from (item for item in value if isinstance(item, str))
-
-
-def _walk(value: object) -> Iterator[object]:
-    """Every value nested in a model: the models themselves, list items and plain values."""
-    yield value
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _walk(getattr(value, name))
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _walk(item)
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _walk(item)
 
 
 def _reachable(start: Iterable[_Node], edges: Callable[[_Node], Iterable[_Node]]) -> set[_Node]:

@@ -6,7 +6,7 @@ from briefgen.diagnostics import Report
 from briefgen.model.common import INLINE_CITATION
 from briefgen.model.facts import iter_facts, iter_markdown
 from briefgen.provenance.chains import relayed_by
-from briefgen.validate.context import BriefingContext, declared_ids
+from briefgen.validate.context import BriefingContext
 from briefgen.validate.hints import did_you_mean
 
 
@@ -72,7 +72,7 @@ def check_event_refs(ctx: BriefingContext, report: Report) -> None:
     # Events with a schema error still count, so that error is not echoed here.
     events = ctx.briefing.events
     event_ids = {e.id for i, e in enumerate(events) if ctx.valid("events", i, "id")}
-    event_ids |= declared_ids(ctx.file, "events")
+    event_ids |= ctx.declared_events
     for list_name in ("decisions", "statements"):
         for i, item in enumerate(getattr(ctx.briefing, list_name)):
             if not ctx.valid(list_name, i, "reacts_to"):
@@ -89,6 +89,10 @@ def check_event_refs(ctx: BriefingContext, report: Report) -> None:
 def check_citations(ctx: BriefingContext, report: Report) -> None:
     """Every fact cites at least one known source; ``via`` is a source the cited one relays."""
     known = ctx.registry.source_ids
+    # A chain through a source that failed the schema cannot be followed; that source's own
+    # error is enough, so the via check waits until every source is valid.
+    chains_complete = set(ctx.registry.sources) >= known
+    relays: dict[str, set[str]] = {}  # relayed_by of each cited source, asked once
     for fact in iter_facts(ctx.briefing):
         if not ctx.valid(*fact.path, "sources") and not fact.citations:
             continue  # 'sources' (or what was meant for it) failed the schema: said there
@@ -131,14 +135,11 @@ def check_citations(ctx: BriefingContext, report: Report) -> None:
                 continue
             if citation.source not in ctx.registry.sources:
                 continue  # declared but invalid, or its file unreadable: reported there
-            # A chain through a source that failed the schema cannot be followed; that source's
-            # own error is enough, so the via check waits until every source is valid.
-            chains_complete = set(ctx.registry.sources) >= ctx.registry.source_ids
-            if (
-                citation.via
-                and chains_complete
-                and citation.via not in relayed_by(citation.source, ctx.registry.sources)
-            ):
+            if not (citation.via and chains_complete):
+                continue
+            if citation.source not in relays:
+                relays[citation.source] = relayed_by(citation.source, ctx.registry.sources)
+            if citation.via not in relays[citation.source]:
                 report.error(
                     ctx.at(*where, "via"),
                     f"'{citation.source}' does not cite '{citation.via}'",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from briefgen.diagnostics import Report
-from briefgen.model import Source, briefing_references
+from briefgen.model import Briefing, Source
 from briefgen.model.dates import date_with_preposition
 from briefgen.model.facts import iter_facts
+from briefgen.model.references import sources_referred_by
 from briefgen.provenance.chains import common_origins, independent_groups, relayed_by
 from briefgen.provenance.standing import Affected, fact_standing
 from briefgen.validate.context import BriefingContext, Registry
@@ -61,13 +62,15 @@ def cited_sources(contexts: Iterable[BriefingContext]) -> set[str]:
     "Refers to" is :func:`briefgen.model.references.briefing_references`: the sources the publish
     ceiling would keep if every briefing were released, and those the build key covers.
     """
-    used: set[str] = set()
+    by_registry: dict[int, tuple[Registry, list[Briefing]]] = {}
     for ctx in contexts:
-        registry = ctx.registry
+        by_registry.setdefault(id(ctx.registry), (ctx.registry, []))[1].append(ctx.briefing)
+    used: set[str] = set()
+    for registry, briefings in by_registry.values():
         # Chains are followed also through a source with schema errors in other fields, so
         # that the sources it cites do not look unused.
         sources = registry.sources_as_read()
-        used |= briefing_references(ctx.briefing, registry.actors, sources).sources
+        used |= sources_referred_by(briefings, registry.actors, sources)
     return used
 
 
@@ -89,10 +92,14 @@ def check_standing(ctx: BriefingContext, report: Report) -> None:
     chain), a warning for every other standing source it rests on.
     """
     sources = ctx.registry.sources
+    if all(source.standing is None for source in sources.values()):
+        return  # nothing was retracted, corrected or disputed: no fact can be affected
     for fact in iter_facts(ctx.briefing):
         if not ctx.valid(*fact.path, "sources"):
             continue  # a citation failed the schema: what the fact rests on is not all known
         found = fact_standing(fact.citations, sources)
+        if not found.affected:
+            continue  # stranded needs a retraction, which is among the affected
         where = ctx.at(*fact.path)
         retracted = [a for a in found.affected if a.standing.status == "retracted"]
         if found.stranded and retracted:

@@ -50,6 +50,8 @@ def declared_ids(loaded: LoadedFile | None, key: str) -> set[str]:
 
 def file_path(kept: Mapping[YamlPath, tuple[int, ...]], path: tuple[str | int, ...]) -> YamlPath:
     """Where ``path`` of a salvaged model is in its data: list items left out shift indices."""
+    if not kept:
+        return path  # nothing was left out (the common case): the model's path is the file's
     mapped: list[str | int] = []
     for part in path:
         indices = kept.get(tuple(mapped))
@@ -90,6 +92,8 @@ class Entry(Generic[ModelT]):
 
     def valid(self, *path: str | int) -> bool:
         """True when the value at ``path`` (the entry itself if none) was read as written."""
+        if not self.invalid:
+            return True
         return not overlaps(file_path(self.kept, path), self.invalid)
 
 
@@ -165,6 +169,9 @@ class BriefingContext:
     # original index of every item kept (so locations still point at the file).
     invalid: frozenset[YamlPath] = frozenset()
     kept: Mapping[YamlPath, tuple[int, ...]] = field(default_factory=dict)
+    # Every event id written in the file, valid or not (declared_ids, read once at parsing:
+    # the file's data may be released after).
+    declared_events: frozenset[str] = frozenset()
 
     def at(self, *path: str | int, key: bool = False) -> Location:
         """Where the value at ``path`` in the briefing file was written."""
@@ -172,10 +179,12 @@ class BriefingContext:
 
     def written(self, *path: str | int) -> bool:
         """True when the briefing file has a value at ``path`` (not just a parent of it)."""
-        return file_path(self.kept, path) in self.file.value_positions
+        return self.file.written(file_path(self.kept, path))
 
     def valid(self, *path: str | int) -> bool:
         """True when the value at ``path`` was read as written: nothing at, in or above it
         failed the schema. A check skips what is not valid, so that a stand-in, or a value
         left out, is never reported again as a problem of its own."""
+        if not self.invalid:
+            return True  # asked hundreds of times per briefing; most briefings have no errors
         return not overlaps(file_path(self.kept, path), self.invalid)

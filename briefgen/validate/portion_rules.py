@@ -106,7 +106,13 @@ def edition_report(
         return found
     again = Report()
     cut = BriefingContext(
-        ctx.briefing_id, edition.briefing, ctx.file, ctx.registry, ctx.settings, kept=edition.kept
+        ctx.briefing_id,
+        edition.briefing,
+        ctx.file,
+        ctx.registry,
+        ctx.settings,
+        kept=edition.kept,
+        declared_events=ctx.declared_events,
     )
     for check in checks:
         check(cut, again)

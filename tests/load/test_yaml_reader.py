@@ -62,6 +62,28 @@ def test_merge_key_is_reported_but_applied(tmp_path: Path) -> None:
     assert "merge keys" in report.items[0].message
 
 
+def test_what_is_thrown_away_or_merged_in_has_no_position_of_its_own(tmp_path: Path) -> None:
+    # Positions are kept in the order written (briefgen.load.positions), not by path: a value
+    # the data does not hold (a duplicate's) or holds without writing it (merged in) must
+    # still locate as a table by path would.
+    path = tmp_path / "file.yaml"
+    text = "base: &b\n  x: 1\nitem:\n  <<: *b\n  y: [3, 4]\na: 1\na: {z: 2}\nlast: 5\n"
+    path.write_text(text, encoding="utf-8")
+    loaded = read_yaml_file(path, "file.yaml", Report())
+    assert loaded is not None
+    assert loaded.data["item"] == {"y": ["3", "4"], "x": "1"}
+    assert str(loaded.locate(("item", "x"))) == "file.yaml:4:3"  # merged in: at its mapping
+    assert str(loaded.locate(("item", "y", 1))) == "file.yaml:5:10"
+    assert str(loaded.locate(("item", "y", 2))) == "file.yaml:5:6"
+    assert str(loaded.locate(("a", "z"))) == "file.yaml:6:4"  # the duplicate's value is not read
+    assert str(loaded.locate(("last",), key=True)) == "file.yaml:8:1"
+    assert loaded.written(("item", "y", 1))
+    assert not loaded.written(("item", "x"))
+    assert not loaded.written(("a", "z"))
+    assert loaded.value_positions[("item", "<<")] == (4, 7)
+    assert ("item", "<<") not in loaded.key_positions
+
+
 def test_str_tag_keeps_text_even_when_empty(tmp_path: Path) -> None:
     data, report = _read(tmp_path, "a: !!str\nb: !!str true\nc: !!str ~\n")
     assert report.items == []
