@@ -2,6 +2,10 @@
 
 Read top to bottom, it is the pipeline:
 
+0. :func:`build` first takes over what the last successful build found and made, while it
+   holds (:mod:`briefgen.editions.recall`): everything when no input changed (nothing is
+   checked or rendered), the unchanged briefings when only briefing files changed (only
+   those are checked and rendered).
 1. :func:`briefgen.validate.validate_project` checks everything, once per command; with any
    error (or warning under ``--strict``) nothing is written at all.
 2. :func:`_plan` picks the briefings to render: those whose ``output/<id>/`` does not hold the
