@@ -70,11 +70,14 @@ def _read_forked(
         finally:
             os._exit(code)
     os.close(writable)
+    source = os.fdopen(readable, "rb")
     try:
         found = _read(mine, root)
-        with os.fdopen(readable, "rb") as pipe:
-            blob = pipe.read()
+        blob = source.read()
     finally:
+        # Closed before waiting: should reading here fail, the copy's write then fails too
+        # and it ends, instead of waiting forever for a reader.
+        source.close()
         _, status = os.waitpid(pid, 0)
     return found + _results(blob, status, theirs, root)
 

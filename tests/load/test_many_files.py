@@ -62,3 +62,22 @@ def test_a_failed_copy_leaves_its_half_to_be_read_here(
 
 def _fail(*_: object, **__: object) -> bytes:
     raise RuntimeError("the copy fails")
+
+
+def test_a_failure_here_ends_the_copy_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The copy's results are bigger than a pipe holds: it waits for this process to read them.
+    # Should this process fail first, it must not wait forever for the copy to end.
+    root = _project(tmp_path)
+    parent = os.getpid()
+    read = many_files.read_yaml_file
+
+    def failing_here(*args: object, **kwargs: object) -> object:
+        if os.getpid() == parent:
+            raise RuntimeError("failed in this process")
+        return read(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(many_files, "read_yaml_file", failing_here)
+    monkeypatch.setattr(many_files, "FORK_FROM", 2)
+    monkeypatch.setattr(many_files, "_can_fork", lambda: True)
+    with pytest.raises(RuntimeError, match="failed in this process"):
+        load_project_files(root, Report())
