@@ -166,5 +166,16 @@ def _memo_from(data: dict[str, Any]) -> Memo:
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in outputs.items()):
         raise TypeError("a malformed list of outputs")
     stamps = {str(k): [int(n) for n in v] for k, v in data["stamps"].items()}
+    # Names of outputs and stamped files are joined to the output folder before anything is
+    # checked: only plain paths below it ('../x' or '/x' would reach outside the project).
+    if not all(_below(name) for name in [*outputs, *stamps]):
+        raise ValueError("a name that leads out of the output folder")
     facts = dict(data["facts"])
     return Memo(str(data["fingerprint"]), report, note, dict(outputs), facts, stamps)
+
+
+def _below(name: str) -> bool:
+    """True for a relative POSIX path of plain names ('a/b'): no '..', '.', '', '\\' or NUL."""
+    parts = name.split("/")
+    plain = "\\" not in name and "\0" not in name
+    return plain and all(part not in ("", ".", "..") for part in parts)

@@ -9,6 +9,7 @@ or a link is ignored (a full run), never followed.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ import briefgen.build
 import briefgen.validate
 from briefgen.build import MEMO_FILE, BuildOptions, BuildResult, build
 from briefgen.editions import plan
+from briefgen.editions.outputs import key_record
 from tests.conftest import run_cli
 from tests.site.conftest import AMBER_ID, CLEAR_IDS, FIXTURE
 
@@ -295,3 +297,35 @@ def test_a_publish_after_an_edit_runs_in_full(project: Path) -> None:
     assert again.returncode == 0 and "nothing changed" not in again.stderr
     page = project / "output" / "site" / "briefings" / f"{CLEAR_IDS[0]}.html"
     assert "New " in page.read_text(encoding="utf-8")
+
+
+def test_a_record_naming_files_outside_the_output_folder_is_ignored(
+    project: Path, counted: Counted, tmp_path: Path
+) -> None:
+    # The worst case: a record whose stamps match real files outside the project (someone who
+    # could read their inode numbers and change times). Had it been taken, checking and
+    # cleaning that 'output' would read and delete outside the project.
+    build(project, HTML_MD)
+    record = project / "output" / MEMO_FILE
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    outputs = {"briefing.html": b"<p>x</p>", "briefing.md": b"x"}
+    for name, data in outputs.items():
+        (outside / name).write_bytes(data)
+    (outside / ".briefgen-key").write_bytes(key_record("forged", outputs))
+    stale = outside / ".briefing.html.abcdefgh.tmp"
+    stale.write_bytes(b"not briefgen's")
+    data = json.loads(record.read_text(encoding="ascii"))
+    unit = "../../outside"
+    data["outputs"] = {unit: "forged"}
+    data["facts"]["sources"] = {unit: []}
+    data["stamps"] = {
+        f"{unit}/{name}": [info.st_ino, info.st_ctime_ns, info.st_size]
+        for name in (*outputs, ".briefgen-key")
+        for info in [os.lstat(outside / name)]
+    }
+    record.write_text(json.dumps(data), encoding="ascii")
+    counted.validations = 0
+    build(project, HTML_MD)
+    assert counted.validations == 1  # not taken
+    assert stale.read_bytes() == b"not briefgen's"
