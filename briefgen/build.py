@@ -44,6 +44,8 @@ from briefgen.editions.outputs import (
 )
 from briefgen.editions.plan import Outcome, keyed_briefings, render_all, start_workers_early
 from briefgen.editions.recall import (
+    BuildFacts,
+    BuildMemo,
     KeptPart,
     build_facts,
     kept_part,
@@ -299,16 +301,16 @@ def _memo_options(options: BuildOptions, history: bool) -> dict[str, object]:
 
 def _usable_memo(
     out_dir: Path, base: Path, options: BuildOptions, fingerprint: Fingerprint | None
-) -> Memo | None:
+) -> BuildMemo | None:
     """The last build's record, if any of it can be taken over (never with ``force``)."""
     if options.force or fingerprint is None:
         return None
-    memo = read_memo(out_dir, base, MEMO_FILE)
+    memo = read_memo(out_dir, base, MEMO_FILE, BuildFacts)
     names = [FILE_NAMES[f] for f in options.formats]
     return memo if memo and outputs_hold(memo, out_dir, base, names) else None
 
 
-def _recalled(memo: Memo) -> BuildResult:
+def _recalled(memo: BuildMemo) -> BuildResult:
     """The result of a build with nothing changed: the last one's, nothing rendered."""
     result = BuildResult(memo.report, valid=True, skipped=sorted(memo.outputs))
     result.history_note, result.keys = memo.history_note, memo.outputs

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,9 +20,9 @@ from briefgen.cli.errors import EXIT_CONTENT, EXIT_OK
 from briefgen.cli.progress import ProgressBar, shown_path
 
 if TYPE_CHECKING:
-    from briefgen.editions.memo import Memo
     from briefgen.model import Project
     from briefgen.site.publish import SiteBuild
+    from briefgen.site.recall import PublishFacts, PublishMemo
 
 DEFAULT_OUT = Path("output") / "site"
 
@@ -156,37 +156,37 @@ def _build_and_write(
     return site
 
 
-def _facts(site: SiteBuild, target: Path, *, pdf: bool) -> dict[str, Any]:
+def _facts(site: SiteBuild, target: Path, *, pdf: bool) -> PublishFacts:
     """What a publish says after writing the site; kept with its record for a recall."""
-    return {
-        "withheld": [f"withheld {w.briefing_id}: {w.reason}" for w in site.withheld],
-        "editions": [f"edition {e.briefing_id}: {e.reason}" for e in site.as_editions],
-        "published": len(site.released.project.briefings),
-        "as_editions": len(site.as_editions),
-        "files": len(site.files),
-        "target": shown_path(target),
-        "pdfs": [len(site.pdfs_rendered), len(site.pdfs_reused)] if pdf else None,
-    }
+    from briefgen.site.recall import PublishFacts
+
+    return PublishFacts(
+        withheld=tuple(f"withheld {w.briefing_id}: {w.reason}" for w in site.withheld),
+        editions=tuple(f"edition {e.briefing_id}: {e.reason}" for e in site.as_editions),
+        published=len(site.released.project.briefings),
+        as_editions=len(site.as_editions),
+        files=len(site.files),
+        target=shown_path(target),
+        pdfs=(len(site.pdfs_rendered), len(site.pdfs_reused)) if pdf else None,
+    )
 
 
-def _say_published(
-    facts: dict[str, Any], *, quiet: bool, notes: str, recalled: bool = False
-) -> None:
+def _say_published(facts: PublishFacts, *, quiet: bool, notes: str, recalled: bool = False) -> None:
     """The withheld briefings, the editions published instead and (unless quiet) the summary."""
-    for line in [*facts["withheld"], *facts["editions"]]:
+    for line in [*facts.withheld, *facts.editions]:
         click.echo(line, err=True)
     if quiet:
         return
-    as_editions, pdfs = facts["as_editions"], facts["pdfs"]
+    as_editions, pdfs = facts.as_editions, facts.pdfs
     counts = ""
     if pdfs is not None:
         rendered, reused = (0, sum(pdfs)) if recalled else pdfs
         counts = f"; {rendered} PDF{'s' * (rendered != 1)} rendered, {reused} reused"
     unchanged = " (unchanged: nothing changed since the last publish)" if recalled else ""
     click.echo(
-        f"briefgen publish: {facts['published']} briefing(s) published"
+        f"briefgen publish: {facts.published} briefing(s) published"
         + (f" ({as_editions} as an edition)" if as_editions else "")
-        + f", {len(facts['withheld'])} withheld; {facts['files']} files in {facts['target']}"
+        + f", {len(facts.withheld)} withheld; {facts.files} files in {facts.target}"
         + unchanged
         + counts
         + (f"; {notes}" if notes else ""),
@@ -195,7 +195,7 @@ def _say_published(
 
 
 def _say_recalled(
-    memo: Memo, root: Path, target: Path, *, strict: bool, quiet: bool, verbose: bool
+    memo: PublishMemo, root: Path, target: Path, *, strict: bool, quiet: bool, verbose: bool
 ) -> int:
     """A publish with nothing changed: what the last one said; the site is left as it is.
 
@@ -207,6 +207,6 @@ def _say_recalled(
     say_history_note(memo.history_note, "publish", quiet=quiet)
     print_diagnostics(memo.report, "text", strict=strict, verbose=verbose)
     notes = notes_summary(memo.report, strict=strict, verbose=verbose)
-    facts = {**memo.facts, "target": shown_path(target)}
+    facts = memo.facts.model_copy(update={"target": shown_path(target)})
     _say_published(facts, quiet=quiet, notes=notes, recalled=True)
     return EXIT_OK

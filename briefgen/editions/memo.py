@@ -22,22 +22,36 @@ folder makes a full run. The files' contents are checked as well.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import stat
 from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from briefgen.diagnostics import Location, Report, Severity
 from briefgen.load.confine import ConfineError, open_folder, read_bounded, temp_name
 
-MEMO_VERSION = 1
+MEMO_VERSION: Literal[1] = 1  # a record of another version is none
 MAX_MEMO_BYTES = 64 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Memo:
+class RecordFacts(BaseModel):
+    """What a command keeps in its record besides its outputs; each command defines its own.
+
+    Strict and closed, like the whole record: a value of another type or a field more is a
+    record briefgen did not write, so none at all.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+F = TypeVar("F", bound=RecordFacts)
+
+
+@dataclass
+class Memo(Generic[F]):
     """What a command's last successful run found and made, under its input fingerprint.
 
     ``outputs`` names what it made (build: each briefing's key; publish: each site file's
@@ -48,36 +62,38 @@ class Memo:
     report: Report
     history_note: str | None
     outputs: dict[str, str]
-    facts: dict[str, Any]
-    stamps: dict[str, list[int]]  # see stamp_files: what binds the record to its outputs
+    facts: F
+    stamps: dict[str, tuple[int, int, int]]  # see stamp_files: binds the record to its outputs
 
 
-def read_memo(folder: Path, base: Path, name: str) -> Memo | None:
+def read_memo(folder: Path, base: Path, name: str, facts: type[F]) -> Memo[F] | None:
     """The record ``folder/name``; None when there is none or it is not one briefgen wrote.
 
-    ``folder`` is opened from ``base`` without following a link.
+    ``folder`` is opened from ``base`` without following a link. ``facts`` is the model of
+    what the command keeps besides its outputs.
     """
     try:
         folder_fd = open_folder(base, folder.relative_to(base).parts)
     except (OSError, ValueError):
         return None
     try:
-        data = json.loads(read_bounded(name, MAX_MEMO_BYTES, dir_fd=folder_fd))
-        memo = _memo_from(data)
-    except (ConfineError, OSError, ValueError, KeyError, TypeError):
+        record = _record_model(facts).model_validate_json(
+            read_bounded(name, MAX_MEMO_BYTES, dir_fd=folder_fd)
+        )
+    except (ConfineError, OSError, ValidationError):
         return None  # none yet, or not one briefgen wrote: a full run
     finally:
         os.close(folder_fd)
-    return memo
+    return _memo_from(record)
 
 
-def write_memo(folder: Path, base: Path, name: str, memo: Memo) -> None:
+def write_memo(folder: Path, base: Path, name: str, memo: Memo[F]) -> None:
     """Replace ``folder/name`` with ``memo``, atomically; a failure only costs the shortcut.
 
     Best effort by design: the outputs are already written, and without a record the next
     run is a full one. A folder that does not exist (nothing was written) gets no record.
     """
-    data = json.dumps(_memo_to(memo), sort_keys=True, ensure_ascii=True).encode()
+    data = _memo_to(memo).model_dump_json().encode()
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
         folder_fd = open_folder(base, folder.relative_to(base).parts)
@@ -110,7 +126,7 @@ def forget_memo(folder: Path, base: Path, name: str) -> None:
         os.close(folder_fd)
 
 
-def stamp_files(folder: Path, relatives: list[str]) -> dict[str, list[int]] | None:
+def stamp_files(folder: Path, relatives: list[str]) -> dict[str, tuple[int, int, int]] | None:
     """The stamp (inode, change time in ns, size) of each file ``folder/relative``.
 
     None when one is missing or not a regular file: no record is then kept.
@@ -123,59 +139,70 @@ def stamp_files(folder: Path, relatives: list[str]) -> dict[str, list[int]] | No
             return None
         if not stat.S_ISREG(info.st_mode):
             return None
-        stamps[relative] = [info.st_ino, info.st_ctime_ns, info.st_size]
+        stamps[relative] = (info.st_ino, info.st_ctime_ns, info.st_size)
     return stamps
 
 
-def stamps_hold(folder: Path, memo: Memo) -> bool:
+def stamps_hold(folder: Path, memo: Memo[F]) -> bool:
     """True when every file the record stamped is still the very file it stamped."""
     return bool(memo.stamps) and stamp_files(folder, sorted(memo.stamps)) == memo.stamps
 
 
-def _memo_to(memo: Memo) -> dict[str, Any]:
-    items = [
-        [*astuple(d.location), d.severity.value, d.message, d.hint, d.code]
-        for d in memo.report.items
-    ]
-    return {
-        "version": MEMO_VERSION,
-        "fingerprint": memo.fingerprint,
-        "report": items,
-        "history_note": memo.history_note,
-        "outputs": memo.outputs,
-        "facts": memo.facts,
-        "stamps": memo.stamps,
-    }
+def _plain_path(name: str) -> str:
+    """``name`` when it is a relative POSIX path of plain names ('a/b'); ValueError otherwise.
 
-
-def _memo_from(data: dict[str, Any]) -> Memo:
-    """The record as written by :func:`_memo_to`; ValueError/KeyError/TypeError otherwise."""
-    if data["version"] != MEMO_VERSION:
-        raise ValueError("another version of the record")
-    report = Report()
-    for path, line, column, severity, message, hint, code in data["report"]:
-        if not all(isinstance(x, str) for x in (path, message, code)) or not (
-            hint is None or isinstance(hint, str)
-        ):
-            raise TypeError("a diagnostic that is not text")
-        report.add(Location(path, int(line), int(column)), Severity(severity), message, hint, code)
-    note = data["history_note"]
-    outputs = data["outputs"]
-    if not (note is None or isinstance(note, str)) or not isinstance(data["facts"], dict):
-        raise TypeError("a malformed record")
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in outputs.items()):
-        raise TypeError("a malformed list of outputs")
-    stamps = {str(k): [int(n) for n in v] for k, v in data["stamps"].items()}
-    # Names of outputs and stamped files are joined to the output folder before anything is
-    # checked: only plain paths below it ('../x' or '/x' would reach outside the project).
-    if not all(_below(name) for name in [*outputs, *stamps]):
-        raise ValueError("a name that leads out of the output folder")
-    facts = dict(data["facts"])
-    return Memo(str(data["fingerprint"]), report, note, dict(outputs), facts, stamps)
-
-
-def _below(name: str) -> bool:
-    """True for a relative POSIX path of plain names ('a/b'): no '..', '.', '', '\\' or NUL."""
-    parts = name.split("/")
+    Names of outputs and stamped files are joined to the output folder before anything is
+    checked: '../x', '/x', '', '.' or a backslash or NUL would reach outside the project.
+    """
     plain = "\\" not in name and "\0" not in name
-    return plain and all(part not in ("", ".", "..") for part in parts)
+    if not plain or any(part in ("", ".", "..") for part in name.split("/")):
+        raise ValueError("a name that leads out of the output folder")
+    return name
+
+
+PlainPath = Annotated[str, AfterValidator(_plain_path)]
+# path, line, column, severity, message, hint, code
+DiagnosticRow = tuple[str, int, int, Severity, str, str | None, str]
+
+
+class _RecordFile(BaseModel, Generic[F]):
+    """The record as stored: JSON, every field of its exact type (see :class:`Memo`)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    version: Literal[1]
+    fingerprint: str
+    report: list[DiagnosticRow]
+    history_note: str | None
+    outputs: dict[PlainPath, str]
+    facts: F
+    stamps: dict[PlainPath, tuple[int, int, int]]
+
+
+def _record_model(facts: type[F]) -> type[_RecordFile[F]]:
+    """The record's model with ``facts`` for its facts (parsed from JSON in one pass)."""
+    return _RecordFile[facts]  # type: ignore[valid-type]  # parametrised at run time
+
+
+def _memo_to(memo: Memo[F]) -> _RecordFile[F]:
+    rows: list[DiagnosticRow] = [
+        (*astuple(d.location), d.severity, d.message, d.hint, d.code) for d in memo.report.items
+    ]
+    return _RecordFile(
+        version=MEMO_VERSION,
+        fingerprint=memo.fingerprint,
+        report=rows,
+        history_note=memo.history_note,
+        outputs=memo.outputs,
+        facts=memo.facts,
+        stamps=memo.stamps,
+    )
+
+
+def _memo_from(record: _RecordFile[F]) -> Memo[F]:
+    report = Report()
+    for path, line, column, severity, message, hint, code in record.report:
+        report.add(Location(path, line, column), severity, message, hint, code)
+    return Memo(
+        record.fingerprint, report, record.history_note, record.outputs, record.facts, record.stamps
+    )

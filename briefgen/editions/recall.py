@@ -19,9 +19,20 @@ from pathlib import Path
 
 from briefgen.diagnostics import Diagnostic
 from briefgen.editions.fingerprint import Fingerprint
-from briefgen.editions.memo import Memo, stamps_hold
+from briefgen.editions.memo import Memo, RecordFacts, stamps_hold
 from briefgen.editions.outputs import remove_stale_temporaries, up_to_date
 from briefgen.load.project_files import BRIEFINGS_DIR
+
+
+class BuildFacts(RecordFacts):
+    """What a build's record keeps besides its outputs, for a later :func:`kept_part`."""
+
+    shared: str  # Fingerprint.shared
+    briefings: dict[str, str]  # Fingerprint.briefings
+    sources: dict[str, tuple[str, ...]]  # the sources each output unit refers to
+
+
+BuildMemo = Memo[BuildFacts]
 
 
 @dataclass
@@ -35,7 +46,7 @@ class KeptPart:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # found in their files
 
 
-def outputs_hold(memo: Memo, out_dir: Path, base: Path, names: Sequence[str]) -> bool:
+def outputs_hold(memo: BuildMemo, out_dir: Path, base: Path, names: Sequence[str]) -> bool:
     """True when each output the record names is the very file written, and as written.
 
     Stale temporary files of an interrupted build are removed from each folder, as a full
@@ -51,36 +62,27 @@ def outputs_hold(memo: Memo, out_dir: Path, base: Path, names: Sequence[str]) ->
     return True
 
 
-def build_facts(
-    fingerprint: Fingerprint, sources: Mapping[str, Sequence[str]]
-) -> dict[str, object]:
+def build_facts(fingerprint: Fingerprint, sources: Mapping[str, Sequence[str]]) -> BuildFacts:
     """What a build's record keeps besides its outputs, for a later :func:`kept_part`."""
-    return {
-        "shared": fingerprint.shared,
-        "briefings": fingerprint.briefings,
-        "sources": {unit: list(ids) for unit, ids in sources.items()},
-    }
+    return BuildFacts(
+        shared=fingerprint.shared,
+        briefings=fingerprint.briefings,
+        sources={unit: tuple(ids) for unit, ids in sources.items()},
+    )
 
 
-def recorded_sources(memo: Memo) -> dict[str, tuple[str, ...]] | None:
-    """The sources each output unit of a build's record refers to; None if not well formed."""
-    sources = memo.facts.get("sources")
-    if not isinstance(sources, dict) or set(sources) != set(memo.outputs):
-        return None
-    found = {}
-    for unit, ids in sources.items():
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            return None
-        found[unit] = tuple(ids)
-    return found
+def recorded_sources(memo: BuildMemo) -> dict[str, tuple[str, ...]] | None:
+    """The sources each output unit of a build's record refers to; None if not for each."""
+    sources = memo.facts.sources
+    return dict(sources) if set(sources) == set(memo.outputs) else None
 
 
-def kept_part(memo: Memo, fingerprint: Fingerprint) -> KeptPart | None:
+def kept_part(memo: BuildMemo, fingerprint: Fingerprint) -> KeptPart | None:
     """The outcome of the briefings that did not change; None when anything else changed."""
-    briefings, sources = memo.facts.get("briefings"), recorded_sources(memo)
-    if memo.facts.get("shared") != fingerprint.shared or sources is None:
+    briefings, sources = memo.facts.briefings, recorded_sources(memo)
+    if memo.facts.shared != fingerprint.shared or sources is None:
         return None
-    if not isinstance(briefings, dict) or set(briefings) != set(fingerprint.briefings):
+    if set(briefings) != set(fingerprint.briefings):
         return None
     changed = {i for i, digest in fingerprint.briefings.items() if briefings[i] != digest}
     kept = KeptPart(changed)

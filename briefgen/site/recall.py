@@ -17,13 +17,35 @@ from typing import Any
 
 from briefgen.diagnostics import Report
 from briefgen.editions.fingerprint import input_fingerprint
-from briefgen.editions.memo import Memo, read_memo, stamp_files, stamps_hold, write_memo
+from briefgen.editions.memo import (
+    Memo,
+    RecordFacts,
+    read_memo,
+    stamp_files,
+    stamps_hold,
+    write_memo,
+)
 from briefgen.editions.outputs import OUTPUT_DIR
 from briefgen.load.confine import ConfineError, read_bounded
 
 # The record of the last successful publish, in the project's output folder.
 MEMO_FILE = ".briefgen-publish"
 MAX_SITE_FILE = 1024 * 1024 * 1024
+
+
+class PublishFacts(RecordFacts):
+    """What a publish says after writing the site, kept with its record to say it again."""
+
+    withheld: tuple[str, ...]  # a line for each briefing withheld, and why
+    editions: tuple[str, ...]  # a line for each briefing published as an edition
+    published: int
+    as_editions: int
+    files: int
+    target: str  # as shown
+    pdfs: tuple[int, int] | None  # rendered, reused; None without PDFs
+
+
+PublishMemo = Memo[PublishFacts]
 
 
 def publish_fingerprint(root: Path, target: Path, options: dict[str, Any]) -> str | None:
@@ -33,9 +55,9 @@ def publish_fingerprint(root: Path, target: Path, options: dict[str, Any]) -> st
     return fingerprint.whole if fingerprint else None
 
 
-def recall_publish(root: Path, target: Path, fingerprint: str | None) -> Memo | None:
+def recall_publish(root: Path, target: Path, fingerprint: str | None) -> PublishMemo | None:
     """The last publish's record when it had ``fingerprint`` and ``target`` is as it wrote it."""
-    memo = read_memo(root / OUTPUT_DIR, root, MEMO_FILE)
+    memo = read_memo(root / OUTPUT_DIR, root, MEMO_FILE, PublishFacts)
     if memo is None or fingerprint is None or memo.fingerprint != fingerprint:
         return None
     if not stamps_hold(target, memo):
@@ -50,7 +72,7 @@ def remember_publish(
     report: Report,
     history_note: str | None,
     files: dict[str, bytes],
-    facts: dict[str, Any],
+    facts: PublishFacts,
 ) -> None:
     """Keep the record of a successful publish that wrote ``files`` (best effort)."""
     stamps = stamp_files(target, sorted(files))

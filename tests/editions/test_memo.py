@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -202,11 +203,11 @@ def test_a_forged_or_broken_record_is_ignored(project: Path, counted: Counted, k
     record = project / "output" / MEMO_FILE
     data = FORGED[kind]
     if kind == "another fingerprint":
-        text = record.read_text(encoding="ascii")
-        data = text.replace('"fingerprint": "', '"fingerprint": "0', 1).encode()
+        data = _json_edit(lambda d: d.__setitem__("fingerprint", "0" + d["fingerprint"]))(
+            record.read_bytes()
+        )
     elif kind == "a diagnostic that is not text":
-        text = record.read_text(encoding="ascii")
-        data = text.replace('"report": [[', '"report": [[7, ', 1).encode()
+        data = _json_edit(lambda d: d["report"][0].__setitem__(0, 7))(record.read_bytes())
     assert data is not None
     record.write_bytes(data)
     counted.validations = 0
@@ -329,3 +330,90 @@ def test_a_record_naming_files_outside_the_output_folder_is_ignored(
     build(project, HTML_MD)
     assert counted.validations == 1  # not taken
     assert stale.read_bytes() == b"not briefgen's"
+
+
+def _json_edit(edit: Callable[[dict[str, Any]], object]) -> Callable[[bytes], bytes]:
+    """A malformation of the record's JSON: ``edit`` changes the parsed record (or returns
+    something else to stand in for it)."""
+
+    def malform(record: bytes) -> bytes:
+        data = json.loads(record)
+        replaced = edit(data)
+        return json.dumps(data if replaced is None else replaced).encode()
+
+    return malform
+
+
+def _nested(record: bytes) -> bytes:
+    """The record with a value nested 100,000 deep in its facts (JSON parsers recurse)."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    nested = record.replace(b'"facts":{', b'"facts":{"deep":' + deep + b",", 1)
+    assert nested != record
+    return nested
+
+
+def _first(mapping: dict[str, Any]) -> str:
+    return sorted(mapping)[0]
+
+
+# Every way a record can be malformed short of its stamps (which stay those of the real
+# files, so that only the check of the record's shape stands between it and a recall).
+MALFORMED: dict[str, Callable[[bytes], bytes]] = {
+    "not UTF-8": lambda record: b"\xff" + record,
+    "nested past any limit": lambda record: _nested(record),
+    "an infinite line number": _json_edit(lambda d: d["report"][0].__setitem__(1, float("inf"))),
+    "a line number that is text": _json_edit(lambda d: d["report"][0].__setitem__(1, "3")),
+    "a line number that is true": _json_edit(lambda d: d["report"][0].__setitem__(1, True)),
+    "an unknown severity": _json_edit(lambda d: d["report"][0].__setitem__(3, "fatal")),
+    "a diagnostic row too short": _json_edit(lambda d: d["report"][0].pop()),
+    "outputs as a list": _json_edit(lambda d: d.__setitem__("outputs", list(d["outputs"]))),
+    "stamps as a list": _json_edit(lambda d: d.__setitem__("stamps", list(d["stamps"]))),
+    "a stamp of two numbers": _json_edit(lambda d: d["stamps"][_first(d["stamps"])].pop()),
+    "a stamp of fractions": _json_edit(
+        lambda d: d["stamps"].__setitem__(
+            _first(d["stamps"]), [n + 0.5 for n in d["stamps"][_first(d["stamps"])]]
+        )
+    ),
+    "a name with a backslash": _json_edit(
+        lambda d: d["outputs"].__setitem__("a\\..\\..\\x", "key")
+    ),
+    "a field more": _json_edit(lambda d: d.__setitem__("more", 1)),
+    "a field less": _json_edit(lambda d: d.pop("history_note")),
+    "another version": _json_edit(lambda d: d.__setitem__("version", 2)),
+    "facts of another type": _json_edit(
+        lambda d: d["facts"].__setitem__(_first(d["facts"]), {"a": [1, 2]})
+    ),
+    "facts missing a field": _json_edit(lambda d: d["facts"].pop(_first(d["facts"]))),
+    "facts with a field more": _json_edit(lambda d: d["facts"].__setitem__("more", 1)),
+    "facts as a list": _json_edit(lambda d: d.__setitem__("facts", [d["facts"]])),
+    "a list for the record": _json_edit(lambda d: [d]),
+    "null for the record": _json_edit(lambda d: d.clear() or 0),
+}
+
+
+@pytest.mark.parametrize("kind", MALFORMED.keys())
+def test_a_malformed_build_record_makes_a_full_build(
+    project: Path, counted: Counted, kind: str
+) -> None:
+    build(project, HTML_MD)
+    record = project / "output" / MEMO_FILE
+    malformed = MALFORMED[kind](record.read_bytes())
+    record.write_bytes(malformed)
+    counted.validations = 0
+    again = build(project, HTML_MD)  # raises nothing
+    assert counted.validations == 1 and again.ok
+    assert record.read_bytes() != malformed  # replaced by the full run's record
+
+
+@pytest.mark.parametrize("kind", MALFORMED.keys())
+def test_a_malformed_publish_record_is_not_recalled(project: Path, kind: str) -> None:
+    from briefgen.site.recall import MEMO_FILE as PUBLISH_MEMO
+    from briefgen.site.recall import publish_fingerprint, recall_publish
+
+    assert run_cli("publish", str(project), "--no-pdf").returncode == 0
+    site = project / "output" / "site"
+    fingerprint = publish_fingerprint(project, site, {"no_pdf": True, "strict": False})
+    assert recall_publish(project, site, fingerprint) is not None  # the real record holds
+    record = project / "output" / PUBLISH_MEMO
+    record.write_bytes(MALFORMED[kind](record.read_bytes()))
+    assert recall_publish(project, site, fingerprint) is None  # raises nothing
