@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from briefgen.editions import FILE_NAMES
 from briefgen.errors import BuildError
 from briefgen.load.confine import (
@@ -368,6 +370,16 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class _KeyRecord(BaseModel):
+    """The record beside a briefing's outputs, as :func:`key_record` writes it; strict, so
+    that one of any other shape (the output folder is untrusted) is no record at all."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    key: str
+    files: dict[str, str]  # file name -> sha256 of its bytes
+
+
 def key_record(key: str, outputs: dict[str, bytes]) -> bytes:
     """The record kept beside the outputs: the key they were made from, the digest of each."""
     files = {name: _sha256(data) for name, data in sorted(outputs.items())}
@@ -391,15 +403,17 @@ def current_outputs(
     except OSError:
         return None
     try:
-        record = json.loads(read_bounded(KEY_FILE, MAX_OUTPUT_BYTES, dir_fd=folder_fd))
-        recorded = dict(record["files"])
-        if record["key"] != key or not set(names) <= set(recorded):
+        record = _KeyRecord.model_validate_json(
+            read_bounded(KEY_FILE, MAX_OUTPUT_BYTES, dir_fd=folder_fd)
+        )
+        recorded = record.files
+        if record.key != key or not set(names) <= set(recorded):
             return None
         if exact and set(recorded) != set(names):
             return None
         found = {n: read_bounded(n, MAX_OUTPUT_BYTES, dir_fd=folder_fd) for n in names}
         return found if all(_sha256(found[n]) == recorded[n] for n in names) else None
-    except (ConfineError, OSError, ValueError, KeyError, TypeError):
+    except (ConfineError, OSError, ValidationError):
         return None  # no record, an unreadable one, or a missing output: render
     finally:
         os.close(folder_fd)

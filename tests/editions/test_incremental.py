@@ -144,3 +144,26 @@ def test_quote_status_rebuilds(tmp_path: Path) -> None:
     shutil.copy(sorted(SEED.glob("*.txt"))[0], archive)
     assert _build(project) == {REFERENCE_ID}
     assert 'class="unverified"' not in html.read_text(encoding="utf-8")
+
+
+# A record beside a briefing's outputs of any shape but the one briefgen writes: the
+# briefing is built again, with no traceback (the output folder is untrusted).
+MALFORMED_KEY_RECORDS = {
+    "not JSON": b"{not json",
+    "not UTF-8": b'\xff{"files": {}, "key": ""}',
+    "nested past any limit": b"[" * 100_000 + b"]" * 100_000,
+    "a list": b"[]",
+    "files as a list": b'{"files": [["briefing.md", "0"]], "key": "k"}',
+    "a digest that is a number": b'{"files": {"briefing.md": 7}, "key": "k"}',
+    "a key that is a number": b'{"files": {}, "key": 7}',
+    "a field more": b'{"files": {}, "key": "k", "more": 1}',
+}
+
+
+@pytest.mark.parametrize("kind", MALFORMED_KEY_RECORDS)
+def test_a_malformed_key_record_rebuilds_its_briefing(tmp_path: Path, kind: str) -> None:
+    project = _project(tmp_path)
+    _build(project)
+    (project / "output" / OTHER_ID / KEY_FILE).write_bytes(MALFORMED_KEY_RECORDS[kind])
+    assert _build(project, "--format", "md,html") == {OTHER_ID}
+    assert (project / "output" / OTHER_ID / KEY_FILE).read_bytes().startswith(b"{\n")
