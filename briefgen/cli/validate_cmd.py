@@ -43,17 +43,17 @@ def validate(path: Path | None, strict: bool, fmt: str, quiet: bool, verbose: bo
     Exit codes: 0 no errors, 1 errors (or warnings with --strict),
     2 usage or no project found, 3 internal error.
     """
-    from briefgen.validate import validate_project
+    from briefgen.validate.two_cores import check_project
 
     root = resolve_project(path)
-    project, report = validate_project(root)
+    checked = check_project(root)  # nothing but the report is kept: on two cores
+    report, found = checked.report, checked.counts
     print_diagnostics(report, fmt, strict=strict, verbose=verbose)
     if fmt == "text" and not quiet:
         counts = ""
-        if project is not None:
+        if found is not None:
             counts = (
-                f"{len(project.briefings)} briefing(s), {len(project.actors)} actors, "
-                f"{len(project.sources)} sources: "
+                f"{found.briefings} briefing(s), {found.actors} actors, {found.sources} sources: "
             )
         summary = summary_line(report, strict=strict, notes=True, verbose=verbose)
         click.echo(f"briefgen validate: {counts}{summary}", err=True)

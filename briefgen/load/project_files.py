@@ -10,7 +10,7 @@ from pathlib import Path
 
 from briefgen.diagnostics import Location, Report
 from briefgen.load.confine import ConfineError, resolve_inside, walk_inside
-from briefgen.load.many_files import read_yaml_files
+from briefgen.load.many_files import Read, read_yaml_files
 from briefgen.load.yaml_reader import LoadedFile, read_yaml_file
 
 PROJECT_FILE = "briefgen.yaml"
@@ -115,21 +115,41 @@ def load_project_files(
     is a symbolic link out of the project is an error naming the link. ``only``: read just
     these briefing files (by id), the others as if they were not there.
     """
+    files = load_shared_files(root, report)
+    wanted = wanted_briefings(files, report, only)
+    add_briefings(files, wanted, read_yaml_files(wanted, root), report)
+    return files
+
+
+def load_shared_files(root: Path, report: Report) -> ProjectFiles:
+    """The project's files but its briefings (see :func:`load_project_files`)."""
     files = ProjectFiles(root=root)
     files.project = _read(root, PROJECT_FILE, report, required=True)
     files.actors = _read(root, ACTORS_FILE, report, required=True)
     files.sources = _read(root, SOURCES_FILE, report, required=True)
     _check_templates(root, report)
-    briefings = _briefing_files(root, report)
+    return files
+
+
+def wanted_briefings(
+    files: ProjectFiles, report: Report, only: Collection[str] | None = None
+) -> list[tuple[Path, str]]:
+    """The briefing files to read, as ``(path, display)`` (see :func:`load_project_files`)."""
+    briefings = _briefing_files(files.root, report)
     if briefings is None:
         files.unreadable.append(BRIEFINGS_DIR)
     elif only is not None:
         briefings = [path for path in briefings if path.stem in only]
-    wanted = [(path, f"{BRIEFINGS_DIR}/{path.name}") for path in briefings or []]
-    for (path, display), (loaded, found) in zip(wanted, read_yaml_files(wanted, root), strict=True):
+    return [(path, f"{BRIEFINGS_DIR}/{path.name}") for path in briefings or []]
+
+
+def add_briefings(
+    files: ProjectFiles, wanted: list[tuple[Path, str]], read: list[Read], report: Report
+) -> None:
+    """Add the briefing files ``wanted``, as ``read``, to ``files``; problems to ``report``."""
+    for (path, display), (loaded, found) in zip(wanted, read, strict=True):
         report.extend(found)
         if loaded is not None:
             files.briefings[path.stem] = loaded
         else:
             files.unreadable.append(display)
-    return files

@@ -218,6 +218,14 @@ def verify_all(
 
     ``extracted``: texts kept from earlier runs of a long-lived process, else none.
     """
+    archives = open_archives(root, registry, report, extracted)
+    return verify_briefings(contexts, archives)
+
+
+def open_archives(
+    root: Path, registry: SourceRegistry, report: Report, extracted: ExtractedTexts | None = None
+) -> Archives:
+    """The project's archives, every declared one checked (problems go to ``report``)."""
     archives = Archives(root, registry, report, extracted=extracted)
     # Every declared archive's path and checksum are checked, cited or not; its text is
     # extracted only when a quote or excerpt needs it (or, once one fails, to find the source
@@ -225,6 +233,11 @@ def verify_all(
     for source_id in sorted(registry.sources):
         if registry.sources[source_id].archive is not None:
             archives.check(source_id)
+    return archives
+
+
+def verify_briefings(contexts: Sequence[LocatedBriefing], archives: Archives) -> list[QuoteOutcome]:
+    """Check the quotes and excerpts of ``contexts`` against ``archives``; each quote's outcome."""
     outcomes = []
     for ctx in contexts:
         for index, statement in enumerate(ctx.briefing.statements):

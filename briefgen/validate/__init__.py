@@ -150,7 +150,8 @@ PLACEHOLDERS: dict[str, object] = {
 }
 
 
-def _parse_registry(files: ProjectFiles, report: Report) -> Registry:
+def parse_registry(files: ProjectFiles, report: Report) -> Registry:
+    """The actors and sources of ``files``, parsed and checked (problems go to ``report``)."""
     actors = parse_items(files.actors, "actors", Actor, report) if files.actors else []
     sources = parse_items(files.sources, "sources", Source, report) if files.sources else []
     registry = build_registry(files.actors, actors, files.sources, sources, report)
@@ -172,9 +173,10 @@ def _file_name_problem(briefing_id: str) -> tuple[str, str]:
     return problem, "name it with lower-case letters, digits and hyphens, e.g. pa-coordination.yaml"
 
 
-def _parse_briefings(
+def parse_briefings(
     files: ProjectFiles, registry: Registry, settings: ProjectSettings | None, report: Report
 ) -> list[BriefingContext]:
+    """Each briefing of ``files`` parsed as far as it goes (schema problems go to ``report``)."""
     contexts = []
     for briefing_id, loaded in files.briefings.items():
         if not is_valid_id(briefing_id):
@@ -253,11 +255,20 @@ def parse_project(root: Path, report: Report, only: Collection[str] | None = Non
 
     ``only``: of the briefings, just these (see :func:`validate_project`).
     """
-    files = load_project_files(root, report, only)
-    settings = parse_file(files.project, ProjectSettings, report) if files.project else None
-    registry = _parse_registry(files, report)
-    contexts = _parse_briefings(files, registry, settings, report)
+    return parse_files(load_project_files(root, report, only), report)
+
+
+def parse_files(files: ProjectFiles, report: Report) -> ParsedProject:
+    """Every file of ``files`` parsed, schema problems recorded in ``report``."""
+    settings = parse_settings(files, report)
+    registry = parse_registry(files, report)
+    contexts = parse_briefings(files, registry, settings, report)
     return ParsedProject(files, settings, registry, contexts)
+
+
+def parse_settings(files: ProjectFiles, report: Report) -> ProjectSettings | None:
+    """The project's settings (``briefgen.yaml``); None when they fail the schema."""
+    return parse_file(files.project, ProjectSettings, report) if files.project else None
 
 
 @dataclass(frozen=True)
@@ -294,16 +305,27 @@ def validate_project(
     are unchanged since it last checked them does that (:mod:`briefgen.build`); everything
     but those briefings is checked in full.
     """
-    with _collector_paused():
+    with collector_paused():
         report = Report()
         parsed = parse_project(root, report, only)
-        outcomes = _cross_check(root, parsed, report, extracted, set(cited_elsewhere))
-        project = _project(root, parsed, report, outcomes)
+        return check_parsed(root, parsed, report, extracted, cited_elsewhere)
+
+
+def check_parsed(
+    root: Path,
+    parsed: ParsedProject,
+    report: Report,
+    extracted: ExtractedTexts | None = None,
+    cited_elsewhere: Collection[str] = (),
+) -> Validated:
+    """:func:`validate_project` from the parse on: every cross-check, then the project."""
+    outcomes = _cross_check(root, parsed, report, extracted, set(cited_elsewhere))
+    project = _project(root, parsed, report, outcomes)
     return Validated(project, report, parsed, tuple(outcomes))
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused for the duration (restored as it was after).
 
     Validation builds millions of small containers that all live on (the data read, its
@@ -329,19 +351,33 @@ def _cross_check(
 ) -> list[QuoteOutcome]:
     """Every check beyond the schema; the outcome of each quote."""
     files, registry, contexts = parsed.files, parsed.registry, parsed.contexts
+    check_each_briefing(contexts, report)
+    outcomes = verify.verify_all(root, registry, contexts, report, extracted)
+    if unused_checkable(registry) and citations_all_read(files, contexts):
+        used = briefing_sources.cited_sources(contexts) | cited_elsewhere
+        briefing_sources.check_unused_sources(registry, used, report)
+    return outcomes
+
+
+def check_each_briefing(contexts: Iterable[BriefingContext], report: Report) -> None:
+    """Every check of one briefing on its own, and of each edition it lists, on each."""
     for ctx in contexts:
         for check in BRIEFING_CHECKS:
             check(ctx, report)
         check_editions(ctx, report)
-    outcomes = verify.verify_all(root, registry, contexts, report, extracted)
-    complete = all(not _lost_citations(c) for c in contexts)
-    complete = complete and not files.unreadable and len(contexts) == len(files.briefings)
-    if registry.sources_readable and registry.chains_known() and complete:
-        # Only when every citation and citing chain was read: otherwise sources would look
-        # unused by mistake.
-        used = briefing_sources.cited_sources(contexts) | cited_elsewhere
-        briefing_sources.check_unused_sources(registry, used, report)
-    return outcomes
+
+
+def citations_all_read(files: ProjectFiles, contexts: list[BriefingContext]) -> bool:
+    """True when every briefing file of ``files`` was read and parsed with all its citations."""
+    complete = not files.unreadable and len(contexts) == len(files.briefings)
+    return complete and all(not _lost_citations(c) for c in contexts)
+
+
+def unused_checkable(registry: Registry) -> bool:
+    """True when the sources and every citing chain were read: only then can a source be
+    known to be unused (with every briefing's citations read too, :func:`citations_all_read`),
+    not just look it by mistake."""
+    return registry.sources_readable and registry.chains_known()
 
 
 def _project(
