@@ -48,7 +48,7 @@ with warnings.catch_warnings():
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-from briefgen.pdf import tagging
+from briefgen.pdf import pango_leaks, tagging
 from briefgen.pdf.css_urls import StylesheetChecker
 from briefgen.pdf.fetcher import BlockedURLError, SafeURLFetcher, document_budget
 from briefgen.pdf.font_clock import fixed_font_clock
@@ -56,6 +56,9 @@ from briefgen.pdf.font_clock import fixed_font_clock
 # /Lang on the structure elements of parts in another language, and right-to-left text in
 # logical order in the structure tree: what WeasyPrint's own tagging leaves out.
 tagging.install()
+# What WeasyPrint leaks in Pango on every PDF (a font's name, a list marker's features), freed:
+# memory stays flat over a long serial build (:mod:`briefgen.pdf.pango_leaks`).
+pango_leaks.install()
 
 # Tagged PDF (PDF/UA-1): a structure tree, reading order and the document language for screen
 # readers and reflow; headers and footers are marked as artifacts. Deterministic like the rest.
