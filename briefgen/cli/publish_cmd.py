@@ -86,10 +86,16 @@ def publish(
     self-given or stale approvals included) or
     a page could not be built, 2 usage or no project found, 3 internal error.
     """
+    from briefgen.editions.fingerprint import archive_paths
     from briefgen.editions.plan import start_workers_early
     from briefgen.site.approval_gate import unapproved_in_release
     from briefgen.site.quote_gate import unverified_in_release
-    from briefgen.site.recall import publish_fingerprint, recall_publish, remember_publish
+    from briefgen.site.recall import (
+        publish_fingerprint,
+        publish_unwalked,
+        recall_publish,
+        remember_publish,
+    )
     from briefgen.validate import validate_project
 
     workers = parse_jobs(jobs)
@@ -100,7 +106,14 @@ def publish(
     if memo is not None:
         return _say_recalled(memo, root, target, strict=strict, quiet=quiet, verbose=verbose)
     start_workers_early(("md",) if no_pdf else ("pdf", "md"), workers)
-    validated, note = read_history(validate_project(root))
+    checked = validate_project(root)
+    # The archives the fingerprint leaves out (in output/, a hidden folder), as just read.
+    unwalked = (
+        publish_unwalked(root, target, archive_paths(checked.project))
+        if checked.project is not None
+        else None
+    )
+    validated, note = read_history(checked)
     say_history_note(note, "publish", quiet=quiet)
     project, report = validated
     if project is not None and not strict:
@@ -122,7 +135,7 @@ def publish(
     )
     facts = _facts(site, target, pdf=not no_pdf)
     _say_published(facts, quiet=quiet, notes=notes)
-    remember_publish(root, target, fingerprint, report, note, site.files, facts)
+    remember_publish(root, target, fingerprint, report, note, site.files, facts, unwalked)
     return EXIT_OK
 
 

@@ -33,12 +33,16 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from briefgen.load.confine import ConfineError, read_inside, walk_inside
+from briefgen.load.confine import ConfineError, read_inside, resolve_inside, walk_inside
 from briefgen.load.project_files import BRIEFINGS_DIR
 from briefgen.render.environment import builtin_templates_dir
 from briefgen.render.inputs import SITE_TEMPLATES, tool_versions
+
+if TYPE_CHECKING:
+    from briefgen.model import Project
 
 FINGERPRINT_VERSION = 2
 # The most of one project file that is read to digest it: above what any reader of briefgen
@@ -243,3 +247,49 @@ def _git_entries(git_dir: Path, budget: _Budget) -> Iterator[tuple[str, str]]:
             else:
                 yield "file", relative
         folders.extend(reversed(inner))  # the first in name order is listed next
+
+
+def archive_paths(project: Project) -> list[str]:
+    """The archive files the sources of ``project`` name, as written (read by validation)."""
+    return sorted({s.archive.path for s in project.sources.values() if s.archive is not None})
+
+
+def unwalked_digests(
+    root: Path, skip: Iterable[Path], paths: Iterable[str]
+) -> dict[str, str] | None:
+    """The digest of each file of ``paths`` that :func:`input_fingerprint` leaves out.
+
+    An archive may be any file of the project (``sources.yaml`` names it), also one in the
+    output folder or in a top-level hidden folder, which the fingerprint does not read: a
+    record keeps these digests, and a run is recalled only while they are the same, else an
+    archive changed there would leave the last report (quotes verified) standing. ``paths``
+    as the project writes them; None past the budget (no record then).
+    """
+    base = root.resolve()
+    left_out = _left_out(root, base, skip)
+    budget = _Budget(BYTE_BUDGET, ENTRY_BUDGET)
+    digests = {}
+    try:
+        for written in sorted(set(paths)):
+            parts = PurePosixPath(written).parts
+            relative = "/".join(parts)
+            outside = any(relative.startswith(f"{folder}/") for folder in left_out)
+            if not parts or not (parts[0].startswith(".") or outside):
+                continue  # read by the fingerprint already
+            digests[written] = _file_digest(base, relative, _resolved(base, relative), budget).hex()
+    except _OverBudgetError:
+        return None
+    return digests
+
+
+def unwalked_hold(root: Path, skip: Iterable[Path], recorded: dict[str, str]) -> bool:
+    """True when each file a record digested beside its fingerprint is as it was then."""
+    return unwalked_digests(root, skip, recorded) == recorded
+
+
+def _resolved(base: Path, relative: str) -> Path | ConfineError:
+    """The real path of the project file ``relative``, or why it is refused."""
+    try:
+        return resolve_inside(base, relative)
+    except ConfineError as exc:
+        return exc

@@ -379,7 +379,10 @@ MALFORMED: dict[str, Callable[[bytes], bytes]] = {
     ),
     "a field more": _json_edit(lambda d: d.__setitem__("more", 1)),
     "a field less": _json_edit(lambda d: d.pop("history_note")),
-    "another version": _json_edit(lambda d: d.__setitem__("version", 2)),
+    "another version": _json_edit(lambda d: d.__setitem__("version", d["version"] + 1)),
+    "an unwalked file out of the project": _json_edit(
+        lambda d: d["unwalked"].__setitem__("../x", "0")
+    ),
     "facts of another type": _json_edit(
         lambda d: d["facts"].__setitem__(_first(d["facts"]), {"a": [1, 2]})
     ),
