@@ -107,6 +107,9 @@ class BuildOptions:
     # Only this releasable edition of each briefing (--edition); None: each note in full and
     # the editions its 'editions:' lists (issue 14).
     edition: Tlp | None = None
+    # --trust-outputs: reuse up-to-date outputs this machine did not write (the user's own
+    # shards or CI cache); by default only files it wrote are taken (see editions.outputs).
+    trust_outputs: bool = False
 
 
 @dataclass
@@ -185,7 +188,10 @@ def _plan(
     todo = [
         i
         for i in ids
-        if options.force or not up_to_date(out_dir / i, keys[i], names, base, exact=True)
+        if options.force
+        or not up_to_date(
+            out_dir / i, keys[i], names, base, exact=True, trusted=options.trust_outputs
+        )
     ]
     result.skipped = [i for i in ids if i not in todo]
     # Checked before rendering too, so an unwritable output folder costs no PDF render.
@@ -304,9 +310,9 @@ def build(
 
 
 def _memo_options(options: BuildOptions, history: bool) -> dict[str, object]:
-    """The options a build's outcome depends on (not --jobs, --force, --quiet)."""
+    """The options a build's outcome depends on (not --jobs, --force, --trust-outputs, --quiet)."""
     chosen = dataclasses.asdict(options)
-    for name in ("jobs", "force"):
+    for name in ("jobs", "force", "trust_outputs"):
         chosen.pop(name)
     return {"command": "build", "history": history, **chosen}
 
