@@ -260,7 +260,8 @@ def unwalked_digests(
     """The digest of each file of ``paths`` that :func:`input_fingerprint` leaves out.
 
     An archive may be any file of the project (``sources.yaml`` names it), also one in the
-    output folder or in a top-level hidden folder, which the fingerprint does not read: a
+    output folder, a top-level hidden folder or a ``__pycache__`` one, which the fingerprint
+    does not read: a
     record keeps these digests, and a run is recalled only while they are the same, else an
     archive changed there would leave the last report (quotes verified) standing. ``paths``
     as the project writes them; None past the budget (no record then).
@@ -274,7 +275,8 @@ def unwalked_digests(
             parts = PurePosixPath(written).parts
             relative = "/".join(parts)
             outside = any(relative.startswith(f"{folder}/") for folder in left_out)
-            if not parts or not (parts[0].startswith(".") or outside):
+            skipped = "__pycache__" in parts  # left out by every walk (walk_inside)
+            if not parts or not (parts[0].startswith(".") or outside or skipped):
                 continue  # read by the fingerprint already
             digests[written] = _file_digest(base, relative, _resolved(base, relative), budget).hex()
     except _OverBudgetError:

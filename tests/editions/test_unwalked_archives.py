@@ -23,7 +23,9 @@ HOLDS = f"Lena Probe, the director, wrote: {QUOTE} The quay stays closed.\n"
 LACKS = "The notice says nothing of the kind.\n"
 
 
-@pytest.fixture(params=[".archives/notice.txt", "output/archives/notice.txt"])
+@pytest.fixture(
+    params=[".archives/notice.txt", "output/archives/notice.txt", "content/__pycache__/n.txt"]
+)
 def project(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the site fixture whose board-notice-2024 has its archive at the param."""
     root = Path(shutil.copytree(FIXTURE, tmp_path / "project"))
