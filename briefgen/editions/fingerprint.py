@@ -12,7 +12,8 @@ holds and nothing need be validated or rendered again. The digest covers:
 - ``.git``, which the version history comes from (issue 15): the name and kind of every entry
   under it (objects are named by their content, so a new commit is a new name) and the bytes
   of the small files that change in place (``HEAD``, refs, ``packed-refs``, ``shallow``,
-  ``config``). A ``.git`` that is not a plain folder gives no fingerprint: no shortcut;
+  ``config``, ``info/`` with its grafts). A ``.git`` that is not a plain folder gives no
+  fingerprint: no shortcut;
 - the built-in templates and the versions of the libraries that shape the outputs
   (:func:`briefgen.render.inputs.tool_versions`), and ``SOURCE_DATE_EPOCH``.
 
@@ -44,7 +45,7 @@ from briefgen.render.inputs import SITE_TEMPLATES, tool_versions
 if TYPE_CHECKING:
     from briefgen.model import Project
 
-FINGERPRINT_VERSION = 2
+FINGERPRINT_VERSION = 3
 # The most of one project file that is read to digest it: above what any reader of briefgen
 # takes (a web archive, 100 MiB), so a larger file counts by its size, as every reader refuses it.
 FILE_LIMIT = 128 * 1024 * 1024
@@ -53,7 +54,9 @@ FILE_LIMIT = 128 * 1024 * 1024
 BYTE_BUDGET = 1024 * 1024 * 1024
 ENTRY_BUDGET = 250_000
 # Files under .git that change in place; everything else there is named by its content.
-GIT_MUTABLE = ("HEAD", "config", "packed-refs", "shallow", "refs/", "reftable/")
+# info/ holds grafts (info/grafts), which the history reader (dulwich) applies: they rewrite
+# the parents of commits, hence the issued versions, under an unchanged name.
+GIT_MUTABLE = ("HEAD", "config", "packed-refs", "shallow", "refs/", "reftable/", "info/")
 
 
 @dataclass(frozen=True)

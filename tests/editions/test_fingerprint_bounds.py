@@ -125,3 +125,16 @@ def test_a_build_past_the_budget_still_builds_in_full(
     assert not (project / "output" / ".briefgen-build").exists()  # no record without one
     again = build(project, options)
     assert again.ok and again.rendered == []  # up to date by key, checked in full
+
+
+def test_grafts_changed_in_place_change_the_fingerprint(project: Path) -> None:
+    # dulwich applies .git/info/grafts (new parents for commits: another version history);
+    # the file keeps its name when edited, so its bytes must count.
+    grafts = project / ".git" / "info" / "grafts"
+    grafts.parent.mkdir(parents=True)
+    grafts.write_text(f"{'a' * 40} {'b' * 40}\n", encoding="ascii")
+    before = _fingerprint(project)
+    grafts.write_text(f"{'a' * 40} {'c' * 40}\n", encoding="ascii")
+    after = _fingerprint(project)
+    assert before is not None and after is not None
+    assert before.whole != after.whole
