@@ -31,7 +31,13 @@ from pathlib import Path
 
 from briefgen.diagnostics import Report
 from briefgen.editions import FILE_NAMES, FORMATS, render_briefing
-from briefgen.editions.fingerprint import Fingerprint, input_fingerprint
+from briefgen.editions.fingerprint import (
+    Fingerprint,
+    archive_paths,
+    input_fingerprint,
+    unwalked_digests,
+    unwalked_hold,
+)
 from briefgen.editions.memo import Memo, read_memo, stamp_files, write_memo
 from briefgen.editions.outputs import (
     KEY_FILE,
@@ -101,6 +107,9 @@ class BuildOptions:
     # Only this releasable edition of each briefing (--edition); None: each note in full and
     # the editions its 'editions:' lists (issue 14).
     edition: Tlp | None = None
+    # --trust-outputs: reuse up-to-date outputs this machine did not write (the user's own
+    # shards or CI cache); by default only files it wrote are taken (see editions.outputs).
+    trust_outputs: bool = False
 
 
 @dataclass
@@ -179,7 +188,10 @@ def _plan(
     todo = [
         i
         for i in ids
-        if options.force or not up_to_date(out_dir / i, keys[i], names, base, exact=True)
+        if options.force
+        or not up_to_date(
+            out_dir / i, keys[i], names, base, exact=True, trusted=options.trust_outputs
+        )
     ]
     result.skipped = [i for i in ids if i not in todo]
     # Checked before rendering too, so an unwritable output folder costs no PDF render.
@@ -266,7 +278,7 @@ def build(
     """
     out_dir, base = options.out_dir or root / OUTPUT_DIR, options.out_dir or root
     fingerprint = input_fingerprint(root, [out_dir], _memo_options(options, history))
-    memo = _usable_memo(out_dir, base, options, fingerprint)
+    memo = _usable_memo(root, out_dir, base, options, fingerprint)
     if memo is not None and fingerprint is not None and memo.fingerprint == fingerprint.whole:
         return _recalled(memo)
     kept = kept_part(memo, fingerprint) if memo and fingerprint and not options.only else None
@@ -278,6 +290,12 @@ def build(
         cited_elsewhere=kept.sources if kept else (),
     )
     validated.report.items.extend(kept.diagnostics if kept else ())
+    # Archives the fingerprint leaves out (in output/, in a hidden folder), as validation read them.
+    unwalked = (
+        unwalked_digests(root, [out_dir], archive_paths(validated.project))
+        if validated.project is not None
+        else None
+    )
     note = None
     if history and validated.project is not None:
         project, note = with_history(validated.project)
@@ -286,28 +304,31 @@ def build(
     result.history_note = note
     if kept is not None:
         _take_over(result, kept)
-    if result.ok and fingerprint is not None:
-        _remember(out_dir, base, options, fingerprint, result)
+    if result.ok and fingerprint is not None and unwalked is not None:
+        _remember(out_dir, base, options, fingerprint, result, unwalked)
     return result
 
 
 def _memo_options(options: BuildOptions, history: bool) -> dict[str, object]:
-    """The options a build's outcome depends on (not --jobs, --force, --quiet)."""
+    """The options a build's outcome depends on (not --jobs, --force, --trust-outputs, --quiet)."""
     chosen = dataclasses.asdict(options)
-    for name in ("jobs", "force"):
+    for name in ("jobs", "force", "trust_outputs"):
         chosen.pop(name)
     return {"command": "build", "history": history, **chosen}
 
 
 def _usable_memo(
-    out_dir: Path, base: Path, options: BuildOptions, fingerprint: Fingerprint | None
+    root: Path, out_dir: Path, base: Path, options: BuildOptions, fingerprint: Fingerprint | None
 ) -> BuildMemo | None:
-    """The last build's record, if any of it can be taken over (never with ``force``)."""
+    """The last build's record, if any of it can be taken over (never with ``force``): its
+    outputs as written, and the archives the fingerprint leaves out as they were."""
     if options.force or fingerprint is None:
         return None
     memo = read_memo(out_dir, base, MEMO_FILE, BuildFacts)
     names = [FILE_NAMES[f] for f in options.formats]
-    return memo if memo and outputs_hold(memo, out_dir, base, names) else None
+    if memo is None or not unwalked_hold(root, [out_dir], memo.unwalked):
+        return None
+    return memo if outputs_hold(memo, out_dir, base, names) else None
 
 
 def _recalled(memo: BuildMemo) -> BuildResult:
@@ -326,7 +347,12 @@ def _take_over(result: BuildResult, kept: KeptPart) -> None:
 
 
 def _remember(
-    out_dir: Path, base: Path, options: BuildOptions, fingerprint: Fingerprint, result: BuildResult
+    out_dir: Path,
+    base: Path,
+    options: BuildOptions,
+    fingerprint: Fingerprint,
+    result: BuildResult,
+    unwalked: dict[str, str],
 ) -> None:
     """Keep the record of a successful build, stamped with the outputs it names."""
     names = [*(FILE_NAMES[f] for f in options.formats), KEY_FILE]
@@ -334,7 +360,13 @@ def _remember(
     if stamps:
         facts = build_facts(fingerprint, result.sources)
         memo = Memo(
-            fingerprint.whole, result.report, result.history_note, result.keys, facts, stamps
+            fingerprint.whole,
+            result.report,
+            result.history_note,
+            result.keys,
+            facts,
+            stamps,
+            unwalked,
         )
         write_memo(out_dir, base, MEMO_FILE, memo)
 

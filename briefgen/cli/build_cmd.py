@@ -52,6 +52,15 @@ def parse_jobs(value: str) -> int:
     return jobs
 
 
+TRUST_OUTPUTS_OPTION = click.option(
+    "--trust-outputs",
+    is_flag=True,
+    help="Reuse up-to-date files in output/<id>/ that this machine did not write (your own "
+    "shards' or CI cache's outputs). Never for an output folder that came with a project: "
+    "its files would be taken on their word.",
+)
+
+
 def parse_shard_option(value: str | None) -> Shard | None:
     """--shard 'K/N' as a Shard; a malformed value is a usage error (exit 2)."""
     if value is None:
@@ -190,6 +199,7 @@ def _summary(result: Any, root: Path, elapsed: float, verbose: bool, strict: boo
 @click.option(
     "--force", is_flag=True, help="Render every briefing, even those whose outputs are up to date."
 )
+@TRUST_OUTPUTS_OPTION
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: build nothing on any.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only: no progress, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print notes and every file written.")
@@ -203,6 +213,7 @@ def build(
     layout: Layout | None,
     edition: str | None,
     force: bool,
+    trust_outputs: bool,
     strict: bool,
     quiet: bool,
     verbose: bool,
@@ -227,7 +238,9 @@ def build(
     with the same bytes. --shard K/N builds the briefings of shard K of N
     (by a hash of each id, so a briefing keeps its shard as others are
     added); the N shards' output folders together are a full build, and
-    'briefgen publish' on them renders no PDF again.
+    'briefgen publish --trust-outputs' on them renders no PDF again.
+    Outputs this machine did not write (a folder that came with the project,
+    a copy) are rendered again unless --trust-outputs vouches for them.
 
     \b
     Examples:
@@ -253,7 +266,7 @@ def build(
     root = resolve_project(path)
     label = parse_edition(edition)
     options = BuildOptions(
-        chosen, tuple(only), out_dir, strict, workers, force, part, layout, label
+        chosen, tuple(only), out_dir, strict, workers, force, part, layout, label, trust_outputs
     )
     started = time.perf_counter()
     bar = ProgressBar("building", quiet=quiet)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from briefgen.cli.build_cmd import JOBS_OPTION, parse_jobs
+from briefgen.cli.build_cmd import JOBS_OPTION, TRUST_OUTPUTS_OPTION, parse_jobs
 from briefgen.cli.common import (
     notes_summary,
     print_diagnostics,
@@ -36,6 +36,7 @@ DEFAULT_OUT = Path("output") / "site"
 )
 @click.option("--no-pdf", is_flag=True, help="Leave out the PDF editions (a faster draft).")
 @JOBS_OPTION
+@TRUST_OUTPUTS_OPTION
 @click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print notes (e.g. unverified quotes).")
@@ -44,6 +45,7 @@ def publish(
     out: Path | None,
     no_pdf: bool,
     jobs: str,
+    trust_outputs: bool,
     strict: bool,
     quiet: bool,
     verbose: bool,
@@ -71,7 +73,10 @@ def publish(
     output/<id>/: an up-to-date one there is reused, never rendered again;
     the others are rendered (in N processes with --jobs) and written there
     too, for the next build and publish. --no-pdf (a draft) reuses
-    up-to-date Markdown and renders the rest in memory only.
+    up-to-date Markdown and renders the rest in memory only. Files this
+    machine did not write (a folder that came with the project, a copy,
+    shards gathered from other machines) are reused only with
+    --trust-outputs.
 
     \b
     The folder is replaced as a whole, and only once everything was built:
@@ -86,10 +91,16 @@ def publish(
     self-given or stale approvals included) or
     a page could not be built, 2 usage or no project found, 3 internal error.
     """
+    from briefgen.editions.fingerprint import archive_paths
     from briefgen.editions.plan import start_workers_early
     from briefgen.site.approval_gate import unapproved_in_release
     from briefgen.site.quote_gate import unverified_in_release
-    from briefgen.site.recall import publish_fingerprint, recall_publish, remember_publish
+    from briefgen.site.recall import (
+        publish_fingerprint,
+        publish_unwalked,
+        recall_publish,
+        remember_publish,
+    )
     from briefgen.validate import validate_project
 
     workers = parse_jobs(jobs)
@@ -100,7 +111,14 @@ def publish(
     if memo is not None:
         return _say_recalled(memo, root, target, strict=strict, quiet=quiet, verbose=verbose)
     start_workers_early(("md",) if no_pdf else ("pdf", "md"), workers)
-    validated, note = read_history(validate_project(root))
+    checked = validate_project(root)
+    # The archives the fingerprint leaves out (in output/, a hidden folder), as just read.
+    unwalked = (
+        publish_unwalked(root, target, archive_paths(checked.project))
+        if checked.project is not None
+        else None
+    )
+    validated, note = read_history(checked)
     say_history_note(note, "publish", quiet=quiet)
     project, report = validated
     if project is not None and not strict:
@@ -118,11 +136,17 @@ def publish(
     # passed silently; the pages mark them too).
     notes = notes_summary(report, strict=strict, verbose=verbose)
     site = _build_and_write(
-        project, target, pdf=not no_pdf, quiet=quiet, chosen=out is not None, jobs=workers
+        project,
+        target,
+        pdf=not no_pdf,
+        quiet=quiet,
+        chosen=out is not None,
+        jobs=workers,
+        trusted=trust_outputs,
     )
     facts = _facts(site, target, pdf=not no_pdf)
     _say_published(facts, quiet=quiet, notes=notes)
-    remember_publish(root, target, fingerprint, report, note, site.files, facts)
+    remember_publish(root, target, fingerprint, report, note, site.files, facts, unwalked)
     return EXIT_OK
 
 
@@ -134,12 +158,13 @@ def _build_and_write(
     quiet: bool,
     chosen: bool,
     jobs: int,
+    trusted: bool,
 ) -> SiteBuild:
     from briefgen.site.publish import build_site, project_outputs, write_site
 
     # A page or edition that cannot be made (SiteBuildError), or a folder in the way
     # (SiteOutputError), travels up to run_guarded: exit 1, or 2 when --out chose the folder.
-    outputs = project_outputs(project.root)
+    outputs = project_outputs(project.root, trusted=trusted)
     bar = ProgressBar("publishing", quiet=quiet)
     try:
         site = build_site(

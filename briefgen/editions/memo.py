@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Annotated, Generic, Literal, TypeVar
 
@@ -33,7 +33,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from briefgen.diagnostics import Location, Report, Severity
 from briefgen.load.confine import ConfineError, open_folder, read_bounded, temp_name
 
-MEMO_VERSION: Literal[1] = 1  # a record of another version is none
+MEMO_VERSION: Literal[2] = 2  # a record of another version is none
 MAX_MEMO_BYTES = 64 * 1024 * 1024
 
 
@@ -64,6 +64,8 @@ class Memo(Generic[F]):
     outputs: dict[str, str]
     facts: F
     stamps: dict[str, tuple[int, int, int]]  # see stamp_files: binds the record to its outputs
+    # Files read that the fingerprint leaves out (an archive in output/): path -> digest.
+    unwalked: dict[str, str] = field(default_factory=dict)
 
 
 def read_memo(folder: Path, base: Path, name: str, facts: type[F]) -> Memo[F] | None:
@@ -170,13 +172,14 @@ class _RecordFile(BaseModel, Generic[F]):
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    version: Literal[1]
+    version: Literal[2]
     fingerprint: str
     report: list[DiagnosticRow]
     history_note: str | None
     outputs: dict[PlainPath, str]
     facts: F
     stamps: dict[PlainPath, tuple[int, int, int]]
+    unwalked: dict[PlainPath, str]
 
 
 def _record_model(facts: type[F]) -> type[_RecordFile[F]]:
@@ -196,6 +199,7 @@ def _memo_to(memo: Memo[F]) -> _RecordFile[F]:
         outputs=memo.outputs,
         facts=memo.facts,
         stamps=memo.stamps,
+        unwalked=memo.unwalked,
     )
 
 
@@ -204,5 +208,11 @@ def _memo_from(record: _RecordFile[F]) -> Memo[F]:
     for path, line, column, severity, message, hint, code in record.report:
         report.add(Location(path, line, column), severity, message, hint, code)
     return Memo(
-        record.fingerprint, report, record.history_note, record.outputs, record.facts, record.stamps
+        record.fingerprint,
+        report,
+        record.history_note,
+        record.outputs,
+        record.facts,
+        record.stamps,
+        record.unwalked,
     )

@@ -11,6 +11,14 @@ is up to date and writes what it had to render), so both keep one folder per bri
   files. :func:`write_outputs` is a batch of one briefing.
 - :func:`current_outputs` reads files back only when the record is of the same key and each
   file is as written; nothing is read through a symbolic link.
+
+The output folder is untrusted: a project may arrive with one, and anyone can compute a
+briefing's key (build the project) and write a record of it beside files of their own. So a
+record also holds the *stamp* of each file (inode, change time in ns, size; see
+:mod:`briefgen.editions.memo`), taken on this machine right after they were renamed into
+place: files are reused only while they are the very files this machine wrote, unless the
+user vouches for the folder (``--trust-outputs``: the shards' artifacts, a CI cache of one's
+own outputs).
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -125,6 +133,8 @@ class _Staged:
     folder_fd: int
     temps: list[tuple[str, str]]  # (temporary name, final name)
     written: list[Written]
+    key: str = ""
+    digests: dict[str, str] = field(default_factory=dict)  # file name -> sha256
 
 
 class OutputBatch:
@@ -168,15 +178,15 @@ class OutputBatch:
         the briefing is then staged, and its previous outputs are left as they were.
         """
         base = base if base is not None else root
-        files = {**outputs, KEY_FILE: key_record(key, outputs)}
-        problem = target_problem(folder, files, root, base)
+        problem = target_problem(folder, [*outputs, KEY_FILE], root, base)
         if problem:
             raise BuildError(problem)
         try:
-            staged = _stage_set(folder, briefing_id, files, base)
+            staged = _stage_set(folder, briefing_id, outputs, base)
         except OSError as exc:
             raise BuildError(_os_problem(exc, root)) from exc
-        staged.written = [w for w in staged.written if w.path.name in outputs]
+        staged.key = key
+        staged.digests = {name: _sha256(data) for name, data in outputs.items()}
         if not self._pending:
             self._since = time.monotonic()
         self._pending.append(staged)
@@ -199,6 +209,7 @@ class OutputBatch:
         for staged in pending:
             try:
                 _rename_set(staged)
+                _write_key_record(staged)
                 done.append((staged.briefing_id, staged.written))
             except OSError as exc:
                 done.append((staged.briefing_id, _os_problem(exc, root)))
@@ -269,6 +280,28 @@ def _rename_set(staged: _Staged) -> None:
         for temp, _ in staged.temps:
             _unlink(temp, staged.folder_fd)
         exc.filename = exc.filename or str(staged.folder)
+        raise
+
+
+def _write_key_record(staged: _Staged) -> None:
+    """The record of the key of one briefing's files, with their stamps as now in place.
+
+    Written after the files were renamed (a rename changes a file's change time), through a
+    temporary file renamed over the old record. Not made durable on its own: a record lost
+    or cut short by a power cut is no record, and the briefing is rendered again.
+    """
+    stamps = {}
+    for name in staged.digests:
+        info = os.stat(name, dir_fd=staged.folder_fd, follow_symlinks=False)
+        stamps[name] = (info.st_ino, info.st_ctime_ns, info.st_size)
+    data = key_record(staged.key, staged.digests, stamps)
+    if _same_bytes(staged.folder_fd, KEY_FILE, data):
+        return
+    temp = _stage(staged.folder_fd, KEY_FILE, data, staged.folder / KEY_FILE)
+    try:
+        os.replace(temp, KEY_FILE, src_dir_fd=staged.folder_fd, dst_dir_fd=staged.folder_fd)
+    except OSError:
+        _unlink(temp, staged.folder_fd)
         raise
 
 
@@ -378,16 +411,24 @@ class _KeyRecord(BaseModel):
 
     key: str
     files: dict[str, str]  # file name -> sha256 of its bytes
+    stamps: dict[str, tuple[int, int, int]]  # file name -> (inode, ctime in ns, size)
 
 
-def key_record(key: str, outputs: dict[str, bytes]) -> bytes:
-    """The record kept beside the outputs: the key they were made from, the digest of each."""
-    files = {name: _sha256(data) for name, data in sorted(outputs.items())}
-    return (json.dumps({"key": key, "files": files}, indent=1, sort_keys=True) + "\n").encode()
+def key_record(key: str, digests: dict[str, str], stamps: dict[str, tuple[int, int, int]]) -> bytes:
+    """The record kept beside the outputs: the key they were made from, the digest of each,
+    and the stamp of each as written on this machine."""
+    record = {"key": key, "files": dict(sorted(digests.items())), "stamps": stamps}
+    return (json.dumps(record, indent=1, sort_keys=True) + "\n").encode()
 
 
 def current_outputs(
-    folder: Path, key: str, names: Sequence[str], base: Path | None = None, *, exact: bool = False
+    folder: Path,
+    key: str,
+    names: Sequence[str],
+    base: Path | None = None,
+    *,
+    exact: bool = False,
+    trusted: bool = False,
 ) -> dict[str, bytes] | None:
     """The bytes of the files ``names`` in ``folder``, if they are up to date; else None.
 
@@ -395,7 +436,9 @@ def current_outputs(
     no other) and each file still has the digest recorded. A file edited or deleted by hand
     is then made again. Read from ``base`` (default: the folder's parent) without following
     any link: an output, a record or a folder that is a link is never read through; it is not
-    up to date, and :func:`target_problem` then refuses it.
+    up to date, and :func:`target_problem` then refuses it. Unless ``trusted`` (the user
+    vouches for the folder), each file must also be the very file this machine wrote (its
+    stamp in the record): a folder that came with the project is never taken on its word.
     """
     base = base if base is not None else folder.parent
     try:
@@ -411,6 +454,8 @@ def current_outputs(
             return None
         if exact and set(recorded) != set(names):
             return None
+        if not trusted and not _stamps_hold(folder_fd, names, record.stamps):
+            return None  # not the files this machine wrote: a copied or shipped folder
         found = {n: read_bounded(n, MAX_OUTPUT_BYTES, dir_fd=folder_fd) for n in names}
         return found if all(_sha256(found[n]) == recorded[n] for n in names) else None
     except (ConfineError, OSError, ValidationError):
@@ -419,8 +464,26 @@ def current_outputs(
         os.close(folder_fd)
 
 
+def _stamps_hold(
+    folder_fd: int, names: Sequence[str], stamps: dict[str, tuple[int, int, int]]
+) -> bool:
+    """True when each file ``names`` in the folder is still the file the record stamped."""
+    for name in names:
+        info = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+        if stamps.get(name) != (info.st_ino, info.st_ctime_ns, info.st_size):
+            return False
+    return True
+
+
 def up_to_date(
-    folder: Path, key: str, names: Sequence[str], base: Path | None = None, *, exact: bool = False
+    folder: Path,
+    key: str,
+    names: Sequence[str],
+    base: Path | None = None,
+    *,
+    exact: bool = False,
+    trusted: bool = False,
 ) -> bool:
     """True when ``folder`` holds the files ``names`` of ``key`` (see :func:`current_outputs`)."""
-    return current_outputs(folder, key, names, base, exact=exact) is not None
+    found = current_outputs(folder, key, names, base, exact=exact, trusted=trusted)
+    return found is not None

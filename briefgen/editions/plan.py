@@ -211,6 +211,8 @@ class OutputFolder:
     # A releasable edition published in its note's place has the folder build gives it,
     # out_dir/<id>/edition-tlp-<label>/, never the full note's (issue 14).
     places: Mapping[str, str] = field(default_factory=dict)
+    # Files this machine did not write are reused only when the user vouches for the folder.
+    trusted: bool = False
 
     def of(self, briefing_id: str) -> Path:
         """The folder of one briefing."""
@@ -286,7 +288,9 @@ def _reuse(
     """Read back the briefings whose files in ``folder`` are up to date."""
     names = [FILE_NAMES[f] for f in formats]
     for briefing_id, key in keys.items():
-        found = current_outputs(folder.of(briefing_id), key, names, folder.base)
+        found = current_outputs(
+            folder.of(briefing_id), key, names, folder.base, trusted=folder.trusted
+        )
         if found is not None:
             result.files[briefing_id] = {f: found[FILE_NAMES[f]] for f in formats}
             result.reused.append(briefing_id)

@@ -55,7 +55,8 @@ def outputs_hold(memo: BuildMemo, out_dir: Path, base: Path, names: Sequence[str
     if not stamps_hold(out_dir, memo):
         return False
     for unit, key in memo.outputs.items():
-        if not up_to_date(out_dir / unit, key, names, base, exact=True):
+        # trusted: stamps_hold found each file (key records too) the one this machine recorded.
+        if not up_to_date(out_dir / unit, key, names, base, exact=True, trusted=True):
             return False
     for unit in memo.outputs:
         remove_stale_temporaries(out_dir / unit, base)

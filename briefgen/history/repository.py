@@ -47,16 +47,30 @@ class OpenedRepository:
 
 
 def _links_under(git_dir: Path) -> str | None:
-    """The first symbolic link (or entry over the bound) under ``git_dir``, as a reason."""
+    """The first symbolic link (or entry over the bound) under ``git_dir``, as a reason.
+
+    Walked with a stack of its own, not by recursion (``os.walk`` recurses): a ``.git`` nested
+    thousands deep is a finding, never a RecursionError.
+    """
     seen = 0
-    for folder, dirs, files in os.walk(git_dir, followlinks=False):
-        for name in (*dirs, *files):
+    folders = [git_dir]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue  # as os.walk: a folder that cannot be listed is left out
+        inner = []
+        for entry in entries:
             seen += 1
             if seen > MAX_GIT_ENTRIES:
                 return f".git holds more than {MAX_GIT_ENTRIES} entries"
-            path = Path(folder, name)
-            if path.is_symlink():
+            path = Path(entry.path)
+            if entry.is_symlink():
                 return f".git/{path.relative_to(git_dir)} is a symbolic link"
+            if entry.is_dir(follow_symlinks=False):
+                inner.append(path)
+        folders.extend(reversed(inner))
     return None
 
 

@@ -135,21 +135,28 @@ def walk_inside(root: Path, folder: str | None = None) -> Iterator[tuple[str, Pa
         yield "", exc  # the folder itself leads out: not even listed
         return
     if start.is_dir():
-        yield from _walk(base, start, f"{folder}/" if folder else "", "", set())
+        yield from _walk(base, start, f"{folder}/" if folder else "")
 
 
-def _walk(
-    base: Path, folder: Path, written: str, prefix: str, seen: set[Path]
-) -> Iterator[tuple[str, Path | ConfineError]]:
-    # ``written`` is how the folder is reached from ``base`` (through links inside, as written),
+# The folders being listed by _walk: (prefix of their entries, the entries not yet looked at).
+_Listing = tuple[str, Iterator[os.DirEntry[str]]]
+
+
+def _walk(base: Path, start: Path, written: str) -> Iterator[tuple[str, Path | ConfineError]]:
+    # Depth first with a stack of its own, not by recursion: a project may hold a folder
+    # nested thousands deep (anywhere: the input fingerprint walks every folder), which would
+    # otherwise end the walk in a RecursionError, an internal error.
+    # ``written`` is how ``start`` is reached from ``base`` (through links inside, as written),
     # so that resolve_inside names a refused link by the path the project writes.
-    seen.add(folder)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError as exc:
-        yield prefix, ConfineError(f"cannot list the folder: {exc.strerror or exc}")
-        return
-    for entry in entries:
+    seen: set[Path] = set()
+    stack: list[_Listing] = []
+    yield from _enter(start, "", seen, stack)
+    while stack:
+        prefix, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name == "__pycache__":
             continue
         relative, path = prefix + entry.name, Path(entry.path)
@@ -161,9 +168,22 @@ def _walk(
                 continue
         if path.is_dir():
             if path not in seen:
-                yield from _walk(base, path, written, f"{relative}/", seen)
+                yield from _enter(path, f"{relative}/", seen, stack)
         else:
             yield relative, path
+
+
+def _enter(
+    folder: Path, prefix: str, seen: set[Path], stack: list[_Listing]
+) -> Iterator[tuple[str, ConfineError]]:
+    """Put the entries of ``folder`` on ``stack`` in name order; the refusal if not listable."""
+    seen.add(folder)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield prefix, ConfineError(f"cannot list the folder: {exc.strerror or exc}")
+        return
+    stack.append((prefix, iter(entries)))
 
 
 def read_bounded(path: Path | str, limit: int, *, dir_fd: int | None = None) -> bytes:

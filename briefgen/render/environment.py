@@ -42,6 +42,7 @@ from briefgen.render.narrative import citation_group_html
 _TEMPLATE_SUFFIXES = (".html", ".md", ".css", ".txt", ".xml", ".j2")
 # A template (or stylesheet) file is read whole into memory: no template needs more.
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+SKIPPED_FOLDER = "__pycache__"  # left out of every walk (briefgen.load.confine.walk_inside)
 
 
 def builtin_templates_dir() -> Path:
@@ -90,6 +91,14 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         ``O_NOFOLLOW``, so a link swapped in after the check is refused, never read through.
         """
         parts = split_template_path(template)
+        if SKIPPED_FOLDER in parts:
+            # Every walk of project files leaves such folders out (Python writes them on its
+            # own), so neither the build key nor the input fingerprint would see this file
+            # change: its outputs would go stale.
+            raise TemplateError(
+                f"{self._name(template)}: a template in a {SKIPPED_FOLDER} folder is not read; "
+                "move it to another folder"
+            )
         try:
             data = read_inside(self.folder, "/".join(parts), MAX_TEMPLATE_BYTES)
         except FileNotFoundError:

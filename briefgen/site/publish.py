@@ -208,9 +208,12 @@ def edition_pdf(project: Project, briefing_id: str) -> bytes:
     return made.files[briefing_id]["pdf"]
 
 
-def project_outputs(root: Path) -> OutputFolder:
-    """The project's own output folder (``output/<id>/``), where ``build`` writes."""
-    return OutputFolder(root / OUTPUT_DIR, root, root)
+def project_outputs(root: Path, *, trusted: bool = False) -> OutputFolder:
+    """The project's own output folder (``output/<id>/``), where ``build`` writes.
+
+    ``trusted``: reuse files there that this machine did not write (``--trust-outputs``).
+    """
+    return OutputFolder(root / OUTPUT_DIR, root, root, trusted=trusted)
 
 
 def _check_replaceable(out: Path, base: Path, refusal: type[SiteOutputError]) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.diagnostics import Report
-from briefgen.editions.fingerprint import input_fingerprint
+from briefgen.editions.fingerprint import input_fingerprint, unwalked_digests, unwalked_hold
 from briefgen.editions.memo import (
     Memo,
     RecordFacts,
@@ -51,7 +51,7 @@ PublishMemo = Memo[PublishFacts]
 def publish_fingerprint(root: Path, target: Path, options: dict[str, Any]) -> str | None:
     """The fingerprint of a publish of ``root`` into ``target`` with ``options``."""
     chosen = {"command": "publish", "target": os.path.abspath(target), **options}
-    fingerprint = input_fingerprint(root, [root / OUTPUT_DIR, target], chosen)
+    fingerprint = input_fingerprint(root, _written(root, target), chosen)
     return fingerprint.whole if fingerprint else None
 
 
@@ -60,9 +60,17 @@ def recall_publish(root: Path, target: Path, fingerprint: str | None) -> Publish
     memo = read_memo(root / OUTPUT_DIR, root, MEMO_FILE, PublishFacts)
     if memo is None or fingerprint is None or memo.fingerprint != fingerprint:
         return None
+    if not unwalked_hold(root, _written(root, target), memo.unwalked):
+        return None  # an archive the fingerprint leaves out changed
     if not stamps_hold(target, memo):
         return None
     return memo if site_as_written(target, memo.outputs) else None
+
+
+def publish_unwalked(root: Path, target: Path, archives: list[str]) -> dict[str, str] | None:
+    """The digests of the ``archives`` a publish's fingerprint leaves out (see
+    :func:`briefgen.editions.fingerprint.unwalked_digests`); taken right after validation."""
+    return unwalked_digests(root, _written(root, target), archives)
 
 
 def remember_publish(
@@ -73,14 +81,23 @@ def remember_publish(
     history_note: str | None,
     files: dict[str, bytes],
     facts: PublishFacts,
+    unwalked: dict[str, str] | None,
 ) -> None:
-    """Keep the record of a successful publish that wrote ``files`` (best effort)."""
+    """Keep the record of a successful publish that wrote ``files`` (best effort).
+
+    ``unwalked``: :func:`publish_unwalked` as validation read them (None: no record).
+    """
     stamps = stamp_files(target, sorted(files))
-    if fingerprint is None or not stamps:
+    if fingerprint is None or not stamps or unwalked is None:
         return
     manifest = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
-    memo = Memo(fingerprint, report, history_note, manifest, facts, stamps)
+    memo = Memo(fingerprint, report, history_note, manifest, facts, stamps, unwalked)
     write_memo(root / OUTPUT_DIR, root, MEMO_FILE, memo)
+
+
+def _written(root: Path, target: Path) -> list[Path]:
+    """The folders a publish writes, left out of its fingerprint."""
+    return [root / OUTPUT_DIR, target]
 
 
 def site_as_written(target: Path, manifest: dict[str, str]) -> bool:

@@ -9,6 +9,7 @@ or a link is ignored (a full run), never followed.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -313,7 +314,8 @@ def test_a_record_naming_files_outside_the_output_folder_is_ignored(
     outputs = {"briefing.html": b"<p>x</p>", "briefing.md": b"x"}
     for name, data in outputs.items():
         (outside / name).write_bytes(data)
-    (outside / ".briefgen-key").write_bytes(key_record("forged", outputs))
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in outputs.items()}
+    (outside / ".briefgen-key").write_bytes(key_record("forged", digests, {}))
     stale = outside / ".briefing.html.abcdefgh.tmp"
     stale.write_bytes(b"not briefgen's")
     data = json.loads(record.read_text(encoding="ascii"))
@@ -379,7 +381,10 @@ MALFORMED: dict[str, Callable[[bytes], bytes]] = {
     ),
     "a field more": _json_edit(lambda d: d.__setitem__("more", 1)),
     "a field less": _json_edit(lambda d: d.pop("history_note")),
-    "another version": _json_edit(lambda d: d.__setitem__("version", 2)),
+    "another version": _json_edit(lambda d: d.__setitem__("version", d["version"] + 1)),
+    "an unwalked file out of the project": _json_edit(
+        lambda d: d["unwalked"].__setitem__("../x", "0")
+    ),
     "facts of another type": _json_edit(
         lambda d: d["facts"].__setitem__(_first(d["facts"]), {"a": [1, 2]})
     ),

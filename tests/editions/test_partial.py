@@ -20,6 +20,7 @@ import pytest
 import briefgen.build
 from briefgen.build import MEMO_FILE, BuildOptions, build
 from briefgen.validate import validate_project
+from tests.editions.outputs_bytes import comparable
 from tests.site.conftest import AMBER_ID, CLEAR_IDS, FIXTURE
 
 HTML_MD = BuildOptions(formats=("html", "md"))
@@ -96,7 +97,7 @@ def _texts(report: Any) -> list[str]:
 
 def _outputs(folder: Path) -> dict[str, bytes]:
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
+        p.relative_to(folder).as_posix(): comparable(p)
         for p in folder.rglob("*")
         if p.is_file() and p.name != MEMO_FILE
     }
