@@ -33,6 +33,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from briefgen.diagnostics import Location, Report, Severity
 from briefgen.load.confine import ConfineError, open_folder, read_bounded, temp_name
 
+# A file's inode number, change time in nanoseconds and size (see :func:`stamp_of`).
+Stamp = tuple[int, int, int]
+
+
 MEMO_VERSION: Literal[2] = 2  # a record of another version is none
 MAX_MEMO_BYTES = 64 * 1024 * 1024
 
@@ -63,7 +67,7 @@ class Memo(Generic[F]):
     history_note: str | None
     outputs: dict[str, str]
     facts: F
-    stamps: dict[str, tuple[int, int, int]]  # see stamp_files: binds the record to its outputs
+    stamps: dict[str, Stamp]  # see stamp_files: binds the record to its outputs
     # Files read that the fingerprint leaves out (an archive in output/): path -> digest.
     unwalked: dict[str, str] = field(default_factory=dict)
 
@@ -128,7 +132,13 @@ def forget_memo(folder: Path, base: Path, name: str) -> None:
         os.close(folder_fd)
 
 
-def stamp_files(folder: Path, relatives: list[str]) -> dict[str, tuple[int, int, int]] | None:
+def stamp_of(info: os.stat_result) -> Stamp:
+    """The stamp of a file: what only the very file written on this machine has (the kernel
+    sets the inode number and change time: see the module's docstring)."""
+    return (info.st_ino, info.st_ctime_ns, info.st_size)
+
+
+def stamp_files(folder: Path, relatives: list[str]) -> dict[str, Stamp] | None:
     """The stamp (inode, change time in ns, size) of each file ``folder/relative``.
 
     None when one is missing or not a regular file: no record is then kept.
@@ -141,7 +151,7 @@ def stamp_files(folder: Path, relatives: list[str]) -> dict[str, tuple[int, int,
             return None
         if not stat.S_ISREG(info.st_mode):
             return None
-        stamps[relative] = (info.st_ino, info.st_ctime_ns, info.st_size)
+        stamps[relative] = stamp_of(info)
     return stamps
 
 
@@ -178,7 +188,7 @@ class _RecordFile(BaseModel, Generic[F]):
     history_note: str | None
     outputs: dict[PlainPath, str]
     facts: F
-    stamps: dict[PlainPath, tuple[int, int, int]]
+    stamps: dict[PlainPath, Stamp]
     unwalked: dict[PlainPath, str]
 
 

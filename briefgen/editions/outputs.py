@@ -39,6 +39,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefgen.editions import FILE_NAMES
+from briefgen.editions.memo import Stamp, stamp_of
 from briefgen.errors import BuildError
 from briefgen.load.confine import (
     TEMP_CHARACTERS,
@@ -293,7 +294,7 @@ def _write_key_record(staged: _Staged) -> None:
     stamps = {}
     for name in staged.digests:
         info = os.stat(name, dir_fd=staged.folder_fd, follow_symlinks=False)
-        stamps[name] = (info.st_ino, info.st_ctime_ns, info.st_size)
+        stamps[name] = stamp_of(info)
     data = key_record(staged.key, staged.digests, stamps)
     if _same_bytes(staged.folder_fd, KEY_FILE, data):
         return
@@ -411,10 +412,10 @@ class _KeyRecord(BaseModel):
 
     key: str
     files: dict[str, str]  # file name -> sha256 of its bytes
-    stamps: dict[str, tuple[int, int, int]]  # file name -> (inode, ctime in ns, size)
+    stamps: dict[str, Stamp]  # file name -> (inode, ctime in ns, size)
 
 
-def key_record(key: str, digests: dict[str, str], stamps: dict[str, tuple[int, int, int]]) -> bytes:
+def key_record(key: str, digests: dict[str, str], stamps: dict[str, Stamp]) -> bytes:
     """The record kept beside the outputs: the key they were made from, the digest of each,
     and the stamp of each as written on this machine."""
     record = {"key": key, "files": dict(sorted(digests.items())), "stamps": stamps}
@@ -464,13 +465,11 @@ def current_outputs(
         os.close(folder_fd)
 
 
-def _stamps_hold(
-    folder_fd: int, names: Sequence[str], stamps: dict[str, tuple[int, int, int]]
-) -> bool:
+def _stamps_hold(folder_fd: int, names: Sequence[str], stamps: dict[str, Stamp]) -> bool:
     """True when each file ``names`` in the folder is still the file the record stamped."""
     for name in names:
         info = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
-        if stamps.get(name) != (info.st_ino, info.st_ctime_ns, info.st_size):
+        if stamps.get(name) != stamp_of(info):
             return False
     return True
 
