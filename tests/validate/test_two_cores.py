@@ -9,7 +9,6 @@ counts that :func:`briefgen.validate.validate_project` gives in one process.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from briefgen.load import many_files
 from briefgen.validate import two_cores, validate_project
 from tests.case_runner import Case, case_folders, make_project
 from tests.conftest import REPO, run_cli
+from tests.render.helpers import reference_copy
 
 # The case suites whose projects are validated: bad input, and quotes against archives.
 SUITES = [Path(__file__).resolve().parent, REPO / "tests" / "provenance"]
@@ -69,9 +69,7 @@ def test_each_case_reports_the_same_on_two_cores(
 
 def test_the_cli_says_the_same_on_a_large_project(tmp_path: Path) -> None:
     # 80 briefings (past the threshold, on two cores in CI), some broken in different ways.
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("archive"))
-    shutil.copy(REPO / "briefgen.yaml", root / "briefgen.yaml")
+    root = reference_copy(tmp_path, layout=None)
     folder = root / "content" / "briefings"
     (reference,) = sorted(folder.glob("*.yaml"))
     text = reference.read_text(encoding="utf-8")
